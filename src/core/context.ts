@@ -1,0 +1,44 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { HandlerName, Output, ParsedInput } from '../shared/contract';
+import type { Role } from '../shared/roles';
+import type { Db } from './db/open';
+import { DomainError } from './errors';
+
+export interface AgentSession {
+  token: string;
+  agentId: number;
+  login: string;
+  displayName: string;
+  role: Role;
+  lastSeenMs: number;
+  locked: boolean;
+}
+
+/** What every handler receives besides its parsed argument. */
+export interface HandlerContext {
+  db: Db;
+  sqlite: Database.Database;
+  now: () => Date;
+  log: Logger;
+  posteCode: string;
+  session: AgentSession | null;
+  sessions: Map<string, AgentSession>;
+  /** The token the caller presented, even when it points to a locked session. */
+  presentedToken: string | null;
+}
+
+export function requireSession(ctx: HandlerContext): AgentSession {
+  if (!ctx.session) {
+    throw new DomainError('NON_AUTHENTIFIE', 'Vous n’êtes pas connecté. Identifiez-vous.');
+  }
+  return ctx.session;
+}
+
+export type HandlerImpl<K extends HandlerName> = (
+  args: ParsedInput<K>,
+  ctx: HandlerContext,
+) => Output<K> | Promise<Output<K>>;
+
+/** A domain module's handlers: exactly the names it lists, each correctly typed. */
+export type HandlerGroup<K extends HandlerName> = { [P in K]: HandlerImpl<P> };

@@ -1,0 +1,13 @@
+// The full handler map. The type below fails to compile until every handler of the contract
+// has exactly one implementation.
+import type { HandlerName } from '../shared/contract';
+import { authHandlers } from './auth/handlers';
+import type { HandlerGroup } from './context';
+import { familyHandlers } from './families/handlers';
+import { systemHandlers } from './system/handlers';
+
+export const handlers: HandlerGroup<HandlerName> = {
+  ...systemHandlers,
+  ...authHandlers,
+  ...familyHandlers,
+};

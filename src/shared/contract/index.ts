@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { authContract } from './auth';
+import { familiesContract } from './families';
+import { systemContract } from './system';
+import type { HandlerSpec } from './define';
+
+export * from './auth';
+export * from './families';
+export * from './system';
+export type { HandlerSpec } from './define';
+
+/** Every handler of the register. Domains add theirs by spreading their own map here. */
+export const contract = {
+  ...systemContract,
+  ...authContract,
+  ...familiesContract,
+} as const;
+
+export type Contract = typeof contract;
+export type HandlerName = keyof Contract;
+export const handlerNames = Object.keys(contract) as HandlerName[];
+
+type SpecOf<K extends HandlerName> = Contract[K];
+export type Input<K extends HandlerName> =
+  SpecOf<K> extends HandlerSpec<infer I, unknown> ? z.input<I> : never;
+export type ParsedInput<K extends HandlerName> =
+  SpecOf<K> extends HandlerSpec<infer I, unknown> ? z.output<I> : never;
+export type Output<K extends HandlerName> =
+  SpecOf<K> extends HandlerSpec<z.ZodType, infer O> ? O : never;
+
+export function isHandlerName(name: string): name is HandlerName {
+  return Object.hasOwn(contract, name);
+}

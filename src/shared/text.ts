@@ -1,0 +1,9 @@
+/** Lower case, accents stripped, punctuation to spaces: the form used for search. */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
