@@ -29,6 +29,8 @@ export interface CoreOptions {
   seed?: SeedKind;
   now?: () => Date;
   logger?: Logger;
+  /** better-sqlite3 built for another ABI (Electron's); the Node build in node_modules otherwise. */
+  nativeBinding?: string;
 }
 
 export interface Core {
@@ -59,7 +61,7 @@ function zodMessage(error: z.ZodError): string {
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const log = opts.logger ?? pino({ level: process.env.GUICHET_LOG_LEVEL ?? 'info' });
   const now = opts.now ?? (() => new Date());
-  const sqlite = openSqlite(opts.dbFile);
+  const sqlite = openSqlite(opts.dbFile, { nativeBinding: opts.nativeBinding });
   let migration: MigrationReport;
   try {
     migration = await migrate(sqlite, loadShippedMigrations(opts.migrationsDir ?? defaultMigrationsDir()), {

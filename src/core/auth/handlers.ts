@@ -4,6 +4,7 @@ import type { Role } from '../../shared/roles';
 import type { AgentSession, HandlerContext, HandlerGroup } from '../context';
 import { requireSession } from '../context';
 import { DomainError } from '../errors';
+import { appendJournal } from '../journal/chain';
 import { getSetting } from '../settings';
 import { verifyPassword } from './passwords';
 
@@ -22,7 +23,24 @@ interface AgentRow {
   active: number;
 }
 
-export function idleLockSeconds(ctx: HandlerContext): number {
+/** Security events go to the technical journal (JET), chained like the operations journal. */
+function journalTech(
+  ctx: HandlerContext,
+  kind: 'echec_connexion' | 'blocage_compte' | 'deverrouillage' | 'echec_deverrouillage',
+  agentId: number | null,
+  payload: Record<string, unknown>,
+): void {
+  appendJournal(ctx.sqlite, 'technique', {
+    kind,
+    instant: ctx.now().toISOString(),
+    agentId,
+    regieId: null,
+    posteCode: ctx.posteCode,
+    payload,
+  });
+}
+
+export function idleLockSeconds(ctx: Pick<HandlerContext, 'sqlite'>): number {
   const v = Number(getSetting(ctx.sqlite, 'idle_lock_seconds'));
   return Number.isFinite(v) && v > 0 ? v : DEFAULT_IDLE_LOCK_SECONDS;
 }
@@ -52,9 +70,11 @@ export const authHandlers = {
       // Still spend the time of a hash so an unknown login is not distinguishable by timing.
       await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
       ctx.log.warn({ event: 'login.failed', login }, 'échec de connexion : identifiant inconnu');
+      journalTech(ctx, 'echec_connexion', null, { login, reason: row ? 'compte_inactif' : 'identifiant_inconnu' });
       throw invalid();
     }
     if (row.locked_until && new Date(row.locked_until) > now) {
+      journalTech(ctx, 'echec_connexion', row.id, { login, reason: 'compte_bloque' });
       throw new DomainError(
         'COMPTE_BLOQUE',
         `Compte bloqué après ${MAX_FAILED_LOGINS} essais infructueux. Réessayez après ${new Date(row.locked_until).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' })} ou demandez au régisseur.`,
@@ -66,9 +86,16 @@ export const authHandlers = {
         failed >= MAX_FAILED_LOGINS
           ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString()
           : null;
+      // The counter, its journal entries and the lockout are written together.
       ctx.sqlite
-        .prepare('UPDATE agent SET failed_logins = ?, locked_until = ? WHERE id = ?')
-        .run(lockedUntil ? 0 : failed, lockedUntil, row.id);
+        .transaction(() => {
+          ctx.sqlite
+            .prepare('UPDATE agent SET failed_logins = ?, locked_until = ? WHERE id = ?')
+            .run(lockedUntil ? 0 : failed, lockedUntil, row.id);
+          journalTech(ctx, 'echec_connexion', row.id, { login, reason: 'mot_de_passe', failed });
+          if (lockedUntil) journalTech(ctx, 'blocage_compte', row.id, { login, lockedUntil });
+        })
+        .immediate();
       ctx.log.warn({ event: 'login.failed', login, failed }, 'échec de connexion');
       if (lockedUntil) {
         throw new DomainError(
@@ -79,8 +106,20 @@ export const authHandlers = {
       throw invalid();
     }
     ctx.sqlite
-      .prepare('UPDATE agent SET failed_logins = 0, locked_until = NULL WHERE id = ?')
-      .run(row.id);
+      .transaction(() => {
+        ctx.sqlite
+          .prepare('UPDATE agent SET failed_logins = 0, locked_until = NULL WHERE id = ?')
+          .run(row.id);
+        appendJournal(ctx.sqlite, 'operations', {
+          kind: 'connexion',
+          instant: now.toISOString(),
+          agentId: row.id,
+          regieId: null,
+          posteCode: ctx.posteCode,
+          payload: { login: row.login, role: row.role },
+        });
+      })
+      .immediate();
     const session: AgentSession = {
       token: randomBytes(24).toString('base64url'),
       agentId: row.id,
@@ -101,13 +140,34 @@ export const authHandlers = {
     const row = ctx.sqlite.prepare('SELECT password_hash FROM agent WHERE id = ?').get(s.agentId) as
       | { password_hash: string }
       | undefined;
-    if (!row || !(await verifyPassword(password, row.password_hash))) throw invalid();
+    if (!row || !(await verifyPassword(password, row.password_hash))) {
+      journalTech(ctx, 'echec_deverrouillage', s.agentId, { login: s.login });
+      throw invalid();
+    }
+    const wasLocked = s.locked;
+    const idleSince = new Date(s.lastSeenMs).toISOString();
     s.locked = false;
     s.lastSeenMs = ctx.now().getTime();
+    if (wasLocked) {
+      // The dispatcher locks an idle session lazily, on its next request; the unlock is the
+      // first moment a handler sees it, so the lock is journaled here with its start.
+      journalTech(ctx, 'deverrouillage', s.agentId, { login: s.login, idleSince });
+    }
     return view(ctx, s);
   },
 
   'auth.logout'(_args, ctx) {
+    const s = ctx.presentedToken ? ctx.sessions.get(ctx.presentedToken) : undefined;
+    if (s) {
+      appendJournal(ctx.sqlite, 'operations', {
+        kind: 'deconnexion',
+        instant: ctx.now().toISOString(),
+        agentId: s.agentId,
+        regieId: null,
+        posteCode: ctx.posteCode,
+        payload: { login: s.login },
+      });
+    }
     if (ctx.presentedToken) ctx.sessions.delete(ctx.presentedToken);
     return { loggedOut: true as const };
   },

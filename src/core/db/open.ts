@@ -9,8 +9,14 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  * concurrent readers, foreign keys enforced, and synchronous=FULL so a commit survives a power
  * cut, not just a crash of the process.
  */
-export function openSqlite(file: string): Database.Database {
-  const sqlite = new Database(file);
+export function openSqlite(
+  file: string,
+  options: { nativeBinding?: string } = {},
+): Database.Database {
+  const sqlite = new Database(
+    file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = FULL');

@@ -1,0 +1,157 @@
+// A recording stand-in for the 'electron' module, for running src/main/index.ts under plain
+// Node (tests use it through `vi.mock('electron', () => import('./fake-electron'))`). It keeps
+// what main registers — protocol handlers, IPC listeners, web-contents listeners, permission
+// handlers — so that a test can call them the way Electron would, and it answers the few
+// questions main asks (paths, the single-instance lock, readiness).
+import { EventEmitter } from 'node:events';
+
+type Listener = (...args: never[]) => unknown;
+
+export interface FakeFrame {
+  url: string;
+  parent: FakeFrame | null;
+}
+
+class FakeWebContents extends EventEmitter {
+  mainFrame: FakeFrame = { url: '', parent: null };
+  registered = new Map<string, Listener>();
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+
+  override on(event: string, fn: Listener): this {
+    this.registered.set(event, fn);
+    return super.on(event, fn as (...args: unknown[]) => void);
+  }
+
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+}
+
+let resolveReady: () => void = () => undefined;
+const ready = new Promise<void>((resolve) => {
+  resolveReady = resolve;
+});
+
+export const fake = {
+  appPath: '',
+  userData: '',
+  calls: [] as string[],
+  schemes: null as unknown,
+  protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
+  ipc: new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>(),
+  appListeners: new Map<string, Listener[]>(),
+  windows: [] as BrowserWindow[],
+  webContents: [] as FakeWebContents[],
+  permissionRequest: null as
+    null | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void),
+  permissionCheck: null as null | ((...args: unknown[]) => boolean),
+  deviceCheck: null as null | ((...args: unknown[]) => boolean),
+  opened: [] as string[],
+  errorBoxes: [] as Array<[string, string]>,
+  exitCode: null as number | null,
+  fireReady: () => resolveReady(),
+  emitApp(event: string, ...args: unknown[]): void {
+    for (const fn of this.appListeners.get(event) ?? []) (fn as (...a: unknown[]) => void)(...args);
+  },
+};
+
+export class BrowserWindow extends EventEmitter {
+  webContents = new FakeWebContents();
+  loadedUrl: string | null = null;
+  focused = 0;
+
+  constructor(public options: { webPreferences: Record<string, unknown> }) {
+    super();
+    fake.windows.push(this);
+    fake.webContents.push(this.webContents);
+    fake.emitApp('web-contents-created', {}, this.webContents);
+  }
+  isDestroyed(): boolean {
+    return false;
+  }
+  isMinimized(): boolean {
+    return false;
+  }
+  show(): void {}
+  restore(): void {}
+  focus(): void {
+    this.focused += 1;
+  }
+  async loadURL(url: string): Promise<void> {
+    this.webContents.mainFrame.url = url;
+    this.loadedUrl = url;
+  }
+}
+
+export const app = {
+  isPackaged: false,
+  getAppPath: () => fake.appPath,
+  getPath: (name: string) => {
+    fake.calls.push(`getPath:${name}`);
+    return fake.userData;
+  },
+  requestSingleInstanceLock: () => {
+    fake.calls.push('requestSingleInstanceLock');
+    return true;
+  },
+  whenReady: () => ready,
+  on: (event: string, fn: Listener) => {
+    fake.appListeners.set(event, [...(fake.appListeners.get(event) ?? []), fn]);
+  },
+  quit: () => fake.calls.push('quit'),
+  exit: (code: number) => {
+    fake.exitCode = code;
+  },
+};
+
+export const protocol = {
+  registerSchemesAsPrivileged: (schemes: unknown) => {
+    fake.calls.push('registerSchemesAsPrivileged');
+    fake.schemes = schemes;
+  },
+  handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
+    fake.calls.push(`protocol.handle:${scheme}`);
+    fake.protocolHandlers.set(scheme, handler);
+  },
+};
+
+export const ipcMain = {
+  handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => {
+    fake.ipc.set(channel, fn);
+  },
+};
+
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler: (handler: typeof fake.permissionRequest) => {
+      fake.permissionRequest = handler;
+    },
+    setPermissionCheckHandler: (handler: typeof fake.permissionCheck) => {
+      fake.permissionCheck = handler;
+    },
+    setDevicePermissionHandler: (handler: typeof fake.deviceCheck) => {
+      fake.deviceCheck = handler;
+    },
+    webRequest: { onHeadersReceived: () => fake.calls.push('onHeadersReceived') },
+  },
+};
+
+export const shell = {
+  openExternal: async (url: string) => {
+    fake.opened.push(url);
+  },
+};
+
+export const dialog = {
+  showErrorBox: (title: string, message: string) => {
+    fake.errorBoxes.push([title, message]);
+  },
+};
+
+export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`délai dépassé : ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,197 @@
+// src/main/index.ts run under plain Node with a recording stand-in for the 'electron' module:
+// Electron's runtime cannot be installed here, but everything on our side of that boundary is
+// real — the core on a SQLite file, the app:// handler on real files, the IPC guard, the
+// hardening listeners. The stand-in only records what main registers and lets the test call it
+// the way Electron would.
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { handlerNames } from '../../src/shared/contract';
+import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/csp';
+import { fake, waitFor } from './fake-electron';
+
+vi.mock('electron', () => import('./fake-electron'));
+
+let base: string;
+
+beforeAll(async () => {
+  // An application folder laid out like the repository after a build: the renderer, the
+  // migrations, and better-sqlite3's native module where rebuild-electron.ts puts the Electron
+  // build. Under plain Node the right module for that place is Node's own build.
+  base = mkdtempSync(path.join(tmpdir(), 'guichet-main-'));
+  fake.appPath = path.join(base, 'app');
+  fake.userData = path.join(base, 'userData');
+  mkdirSync(path.join(fake.appPath, 'out', 'renderer'), { recursive: true });
+  writeFileSync(path.join(fake.appPath, 'out', 'renderer', 'index.html'), '<title>Guichet</title>');
+  symlinkSync(path.resolve('migrations'), path.join(fake.appPath, 'migrations'));
+  const nativeDir = path.join(fake.appPath, 'out', 'native', 'electron');
+  mkdirSync(nativeDir, { recursive: true });
+  const sqliteDir = path.dirname(
+    createRequire(import.meta.url).resolve('better-sqlite3/package.json'),
+  );
+  copyFileSync(
+    path.join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'),
+    path.join(nativeDir, 'better_sqlite3.node'),
+  );
+  delete process.env.ELECTRON_RENDERER_URL;
+
+  await import('../../src/main/index');
+}, 60_000);
+
+afterAll(() => {
+  fake.emitApp('will-quit');
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('main process, before Electron is ready', () => {
+  it('takes the single-instance lock and registers app:// as privileged, serving nothing yet', () => {
+    expect(fake.calls).toContain('requestSingleInstanceLock');
+    expect(fake.schemes).toEqual([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
+    ]);
+    expect(fake.protocolHandlers.size).toBe(0);
+    expect(fake.ipc.size).toBe(0);
+    expect(fake.windows).toHaveLength(0);
+  });
+});
+
+describe('main process, once ready', () => {
+  beforeAll(async () => {
+    fake.fireReady();
+    await waitFor(
+      () => (fake.windows[0]?.loadedUrl ?? null) !== null || fake.exitCode !== null,
+      'fenêtre',
+    );
+    expect(fake.errorBoxes).toEqual([]);
+  }, 60_000);
+
+  it('opens one sandboxed window on app://guichet with the built preload', () => {
+    expect(fake.windows).toHaveLength(1);
+    const win = fake.windows[0]!;
+    expect(win.loadedUrl).toBe('app://guichet/index.html');
+    expect(win.options.webPreferences).toMatchObject({
+      preload: path.join(fake.appPath, 'out', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+  });
+
+  it('keeps its data, database and log under the userData folder', () => {
+    expect(fake.calls).toContain('getPath:userData');
+    expect(existsSync(path.join(fake.userData, 'guichet.sqlite'))).toBe(true);
+    expect(existsSync(path.join(fake.userData, 'journaux', 'guichet.log'))).toBe(true);
+  });
+
+  it('serves the renderer through app:// with the CSP, and refuses a climb', async () => {
+    const handler = fake.protocolHandlers.get('app')!;
+    const ok = await handler(new Request('app://guichet/index.html'));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toBe(APP_CONTENT_SECURITY_POLICY);
+    expect(await ok.text()).toBe('<title>Guichet</title>');
+    const climb = await handler({
+      url: 'app://guichet/%2e%2e/%2e%2e/etc/passwd',
+      method: 'GET',
+    } as Request);
+    expect(climb.status).toBe(403);
+    expect(climb.headers.get('content-security-policy')).toBe(APP_CONTENT_SECURITY_POLICY);
+  });
+
+  it('denies every permission request and check', () => {
+    const answers: boolean[] = [];
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'fullscreen',
+    ]) {
+      fake.permissionRequest?.({}, permission, (granted) => answers.push(granted));
+    }
+    expect(answers).toEqual([false, false, false, false, false]);
+    expect(fake.permissionCheck?.({}, 'clipboard-read', 'app://guichet', {})).toBe(false);
+    expect(fake.deviceCheck?.({})).toBe(false);
+  });
+
+  it('blocks new windows, webviews and navigation, opening only vetted links outside', () => {
+    const contents = fake.webContents[0]!;
+    expect(contents.windowOpenHandler?.({ url: 'https://www.tipi.budget.gouv.fr/' })).toEqual({
+      action: 'deny',
+    });
+    expect(contents.windowOpenHandler?.({ url: 'file:///C:/Windows/System32/calc.exe' })).toEqual({
+      action: 'deny',
+    });
+    expect(fake.opened).toEqual(['https://www.tipi.budget.gouv.fr/']);
+
+    const navigate = (url: string) => {
+      const event = { url, preventDefault: vi.fn() };
+      (contents.registered.get('will-navigate') as (e: typeof event) => void)(event);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    expect(navigate('https://evil.example/phish')).toBe(true);
+    expect(navigate('javascript:alert(1)')).toBe(true);
+    expect(navigate('app://guichet/index.html')).toBe(false);
+    expect(fake.opened).toEqual(['https://www.tipi.budget.gouv.fr/', 'https://evil.example/phish']);
+
+    const webview = { preventDefault: vi.fn() };
+    (contents.registered.get('will-attach-webview') as (e: typeof webview) => void)(webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+  });
+
+  it('registers one IPC channel per handler and lets the main frame reach the real core', async () => {
+    expect([...fake.ipc.keys()].sort()).toEqual(handlerNames.map((n) => `guichet:${n}`).sort());
+    const win = fake.windows[0]!;
+    const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const invoke = (channel: string, e: unknown, payload: unknown) =>
+      fake.ipc.get(channel)?.(e, payload);
+
+    const status = await invoke('guichet:system.status', event, { args: {}, session: null });
+    expect(status).toMatchObject({ ok: true, value: { schemaVersion: expect.any(Number) } });
+
+    // The core's own checks still apply behind the guard.
+    expect(await invoke('guichet:auth.me', event, { args: {}, session: null })).toMatchObject({
+      ok: false,
+      error: { code: 'NON_AUTHENTIFIE' },
+    });
+  });
+
+  it('refuses IPC from a subframe or another origin, and logs it', async () => {
+    const win = fake.windows[0]!;
+    const invoke = (e: unknown) =>
+      fake.ipc.get('guichet:system.status')?.(e, { args: {}, session: null });
+    const sub = { url: 'app://guichet/index.html', parent: win.webContents.mainFrame };
+    expect(await invoke({ sender: win.webContents, senderFrame: sub })).toMatchObject({
+      ok: false,
+      error: { code: 'PERMISSION_REFUSEE' },
+    });
+    const foreign = { sender: {}, senderFrame: { url: 'https://evil.example/', parent: null } };
+    expect(await invoke(foreign)).toMatchObject({
+      ok: false,
+      error: { code: 'PERMISSION_REFUSEE' },
+    });
+    const logged = readFileSync(path.join(fake.userData, 'journaux', 'guichet.log'), 'utf8');
+    expect(logged).toContain('appel IPC refusé');
+    expect(logged).toContain('sous-cadre');
+  });
+
+  it('brings the existing window forward when a second copy is launched', () => {
+    const before = fake.windows[0]!.focused;
+    fake.emitApp('second-instance');
+    expect(fake.windows[0]!.focused).toBe(before + 1);
+  });
+});
