@@ -1,0 +1,42 @@
+// Creating and saving a document so that the same data always gives the same bytes: the dates
+// pdf-lib would take from the clock are set from the document's own instant, and pdf-lib's
+// font-name suffixes come from a fixed-seed generator. A reprint can then be compared with the
+// original byte for byte.
+import { PDFDocument } from 'pdf-lib';
+import { embedFonts } from './fonts';
+import type { FontKey, PdfFonts } from './fonts';
+
+export const PDF_CREATOR = 'Guichet';
+export const PDF_PRODUCER = 'Guichet (pdf-lib)';
+
+export interface PdfMetadata {
+  title: string;
+  author: string;
+  subject?: string;
+  keywords?: string[];
+  /** The document's own instant (UTC ISO), used as creation and modification date. */
+  createdAt: string;
+}
+
+export async function createPdf<K extends FontKey>(
+  meta: PdfMetadata,
+  opts: { fonts: readonly K[]; resourcesDir?: string },
+): Promise<{ doc: PDFDocument; fonts: Pick<PdfFonts, K> }> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const when = new Date(meta.createdAt);
+  doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  doc.setAuthor(meta.author);
+  if (meta.subject) doc.setSubject(meta.subject);
+  if (meta.keywords) doc.setKeywords(meta.keywords);
+  doc.setCreator(PDF_CREATOR);
+  doc.setProducer(PDF_PRODUCER);
+  doc.setCreationDate(when);
+  doc.setModificationDate(when);
+  doc.setLanguage('fr-FR');
+  const fonts = await embedFonts(doc, opts.fonts, opts.resourcesDir);
+  return { doc, fonts };
+}
+
+export async function savePdf(doc: PDFDocument): Promise<Uint8Array> {
+  return doc.save({ useObjectStreams: true });
+}

@@ -1,0 +1,166 @@
+// The fonts every printed document embeds. The PDF standard fonts only cover WinAnsi, which
+// lacks the narrow no-break space French amounts use and prints "Œ" unreliably, so documents
+// embed DejaVu (subset: only the glyphs used end up in the file, a few kilobytes each).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fontkit from '@pdf-lib/fontkit';
+import type { PDFDocument, PDFFont } from 'pdf-lib';
+import { DomainError } from '../errors';
+import { registerEmbeddedFont } from './text';
+
+export const fontFiles = {
+  regular: 'DejaVuSans.ttf',
+  bold: 'DejaVuSans-Bold.ttf',
+  mono: 'DejaVuSansMono.ttf',
+} as const;
+
+export type FontKey = keyof typeof fontFiles;
+
+export interface PdfFonts {
+  regular: PDFFont;
+  bold: PDFFont;
+  mono: PDFFont;
+}
+
+/** Environment variable naming the folder that holds `fonts/` (the packaged app's resources). */
+export const RESOURCES_DIR_ENV = 'GUICHET_RESOURCES_DIR';
+
+const hasFonts = (dir: string): boolean => existsSync(join(dir, 'fonts', fontFiles.regular));
+
+function moduleDir(): string | null {
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    // A bundler may rewrite import.meta.url into something that is not a file URL.
+    return null;
+  }
+}
+
+/**
+ * Finds the `resources` folder (the one holding `fonts/`). In order: the explicit parameter,
+ * GUICHET_RESOURCES_DIR, Electron's resourcesPath (a packaged app keeps resources outside the
+ * asar), then the first `resources/` met walking up from this module and from the working
+ * directory (development from src/, tests, bundled out/ folder).
+ */
+export function resolveResourcesDir(override?: string): string {
+  const explicit = override ?? process.env[RESOURCES_DIR_ENV];
+  if (explicit) {
+    const dir = resolve(explicit);
+    if (hasFonts(dir)) return dir;
+    throw new DomainError(
+      'INTERNE',
+      `Les polices des documents PDF sont introuvables dans « ${join(dir, 'fonts')} ». ` +
+        `Vérifiez le dossier indiqué (${RESOURCES_DIR_ENV}) ou réinstallez l’application.`,
+      'POLICES_INTROUVABLES',
+    );
+  }
+  const candidates: string[] = [];
+  const electronResources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  if (electronResources) candidates.push(electronResources, join(electronResources, 'resources'));
+  for (const start of [moduleDir(), process.cwd()]) {
+    if (start === null) continue;
+    let dir = start;
+    for (;;) {
+      candidates.push(join(dir, 'resources'));
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  const found = candidates.find(hasFonts);
+  if (found) return found;
+  throw new DomainError(
+    'INTERNE',
+    'Les polices des documents PDF (dossier resources/fonts) sont introuvables. ' +
+      `Réinstallez l’application ou indiquez leur dossier avec ${RESOURCES_DIR_ENV}.`,
+    'POLICES_INTROUVABLES',
+  );
+}
+
+// Font files are read once per process: a counter prints many receipts a day and the three
+// files weigh 1.8 MB together.
+const bytesCache = new Map<string, Uint8Array>();
+
+export function loadFontBytes(key: FontKey, resourcesDir?: string): Uint8Array {
+  const path = join(resolveResourcesDir(resourcesDir), 'fonts', fontFiles[key]);
+  let bytes = bytesCache.get(path);
+  if (!bytes) {
+    bytes = new Uint8Array(readFileSync(path));
+    bytesCache.set(path, bytes);
+  }
+  return bytes;
+}
+
+// Parsing a TrueType file is most of the cost of embedding it. pdf-lib parses the bytes it is
+// given on every embed, so the fontkit handed to it returns one parsed font per file instead.
+// The parsed font is only read from (each document builds its own subset), and its glyph
+// caches are the very thing worth sharing.
+type FontkitFont = ReturnType<typeof fontkit.create>;
+const parsedCache = new WeakMap<Uint8Array, FontkitFont>();
+
+// Shaping a string (fontkit's OpenType layout) is what pdf-lib does for every string it draws
+// or measures, and it was the largest cost of a receipt (a third of its CPU time). Its result
+// depends only on the font and the string, and pdf-lib only reads it, so each parsed font
+// remembers its recent runs. Wrapping measures many candidate lines, so the memory is bounded:
+// past the limit it is simply emptied (a receipt shapes a few hundred strings).
+const LAYOUT_CACHE_LIMIT = 5_000;
+
+function memoizeLayout(font: FontkitFont): FontkitFont {
+  const shape = font.layout.bind(font);
+  const runs = new Map<string, ReturnType<FontkitFont['layout']>>();
+  font.layout = (text, features) => {
+    if (features !== undefined) return shape(text, features);
+    let run = runs.get(text);
+    if (!run) {
+      if (runs.size >= LAYOUT_CACHE_LIMIT) runs.clear();
+      run = shape(text);
+      runs.set(text, run);
+    }
+    return run;
+  };
+  return font;
+}
+
+const cachingFontkit: Parameters<PDFDocument['registerFontkit']>[0] = {
+  create(buffer: Uint8Array, postscriptName?: string) {
+    let font = parsedCache.get(buffer);
+    if (!font) {
+      font = memoizeLayout(fontkit.create(buffer, postscriptName));
+      parsedCache.set(buffer, font);
+    }
+    return font;
+  },
+};
+
+/**
+ * Embeds the requested DejaVu fonts (subset) into a document. Each embedded font costs several
+ * milliseconds per document even when barely used, so a document asks only for those it draws
+ * with.
+ */
+export async function embedFonts<K extends FontKey>(
+  doc: PDFDocument,
+  keys: readonly K[],
+  resourcesDir?: string,
+): Promise<Pick<PdfFonts, K>> {
+  doc.registerFontkit(cachingFontkit);
+  const embed = async (key: K): Promise<[K, PDFFont]> => {
+    const bytes = loadFontBytes(key, resourcesDir);
+    const font = await doc.embedFont(bytes, { subset: true });
+    const parsed = cachingFontkit.create(bytes);
+    registerEmbeddedFont(
+      font,
+      {
+        ascent: parsed.ascent / parsed.unitsPerEm,
+        descent: Math.abs(parsed.descent) / parsed.unitsPerEm,
+      },
+      parsed,
+    );
+    return [key, font];
+  };
+  // Sequential on purpose: embedding order decides the fonts' object numbers and name
+  // suffixes, and the output must be byte-identical from one render to the next.
+  const entries: [K, PDFFont][] = [];
+  for (const key of keys) entries.push(await embed(key));
+  return Object.fromEntries(entries) as Pick<PdfFonts, K>;
+}
