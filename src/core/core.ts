@@ -64,10 +64,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const sqlite = openSqlite(opts.dbFile, { nativeBinding: opts.nativeBinding });
   let migration: MigrationReport;
   try {
-    migration = await migrate(sqlite, loadShippedMigrations(opts.migrationsDir ?? defaultMigrationsDir()), {
-      backupDir: opts.backupDir ?? (opts.dbFile === ':memory:' ? undefined : path.join(path.dirname(opts.dbFile), 'sauvegardes')),
-      now,
-    });
+    migration = await migrate(
+      sqlite,
+      loadShippedMigrations(opts.migrationsDir ?? defaultMigrationsDir()),
+      {
+        backupDir:
+          opts.backupDir ??
+          (opts.dbFile === ':memory:'
+            ? undefined
+            : path.join(path.dirname(opts.dbFile), 'sauvegardes')),
+        now,
+      },
+    );
   } catch (e) {
     sqlite.close();
     throw e;
@@ -77,7 +85,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   const sessions = new Map<string, AgentSession>();
 
-  async function send(name: string, rawArgs: unknown, token: string | null): Promise<Result<unknown>> {
+  async function send(
+    name: string,
+    rawArgs: unknown,
+    token: string | null,
+  ): Promise<Result<unknown>> {
     try {
       if (!isHandlerName(name)) {
         throw new DomainError('VALIDATION', `Opération inconnue : ${name}.`);

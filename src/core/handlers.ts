@@ -4,10 +4,14 @@ import type { HandlerName } from '../shared/contract';
 import { authHandlers } from './auth/handlers';
 import type { HandlerGroup } from './context';
 import { familyHandlers } from './families/handlers';
+import { journalHandlers } from './journal/handlers';
+import { paymentHandlers } from './payments/handlers';
 import { systemHandlers } from './system/handlers';
 
 export const handlers: HandlerGroup<HandlerName> = {
   ...systemHandlers,
   ...authHandlers,
   ...familyHandlers,
+  ...paymentHandlers,
+  ...journalHandlers,
 };

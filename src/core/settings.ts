@@ -2,8 +2,7 @@ import type Database from 'better-sqlite3';
 
 export function getSetting(sqlite: Database.Database, key: string): string | null {
   const row = sqlite.prepare('SELECT value FROM setting WHERE key = ?').get(key) as
-    | { value: string }
-    | undefined;
+    { value: string } | undefined;
   return row?.value ?? null;
 }
 

@@ -23,7 +23,11 @@ export const invoiceStateLabels: Record<InvoiceState, string> = {
   annulee: 'Annulée',
 };
 
-export function invoiceState(status: InvoiceStatus, amountCents: number, paidCents: number): InvoiceState {
+export function invoiceState(
+  status: InvoiceStatus,
+  amountCents: number,
+  paidCents: number,
+): InvoiceState {
   if (status === 'annulee') return 'annulee';
   if (paidCents >= amountCents) return 'payee';
   if (status === 'tresorerie') return 'tresorerie';

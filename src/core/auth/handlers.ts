@@ -63,14 +63,19 @@ const invalid = () =>
 export const authHandlers = {
   async 'auth.login'({ login, password }, ctx) {
     const row = ctx.sqlite.prepare('SELECT * FROM agent WHERE login = ?').get(login) as
-      | AgentRow
-      | undefined;
+      AgentRow | undefined;
     const now = ctx.now();
     if (!row || !row.active) {
       // Still spend the time of a hash so an unknown login is not distinguishable by timing.
-      await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+      await verifyPassword(
+        password,
+        'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      );
       ctx.log.warn({ event: 'login.failed', login }, 'échec de connexion : identifiant inconnu');
-      journalTech(ctx, 'echec_connexion', null, { login, reason: row ? 'compte_inactif' : 'identifiant_inconnu' });
+      journalTech(ctx, 'echec_connexion', null, {
+        login,
+        reason: row ? 'compte_inactif' : 'identifiant_inconnu',
+      });
       throw invalid();
     }
     if (row.locked_until && new Date(row.locked_until) > now) {
@@ -137,9 +142,9 @@ export const authHandlers = {
   async 'auth.unlock'({ password }, ctx) {
     const s = ctx.presentedToken ? ctx.sessions.get(ctx.presentedToken) : undefined;
     if (!s) throw new DomainError('NON_AUTHENTIFIE', 'Session expirée. Identifiez-vous à nouveau.');
-    const row = ctx.sqlite.prepare('SELECT password_hash FROM agent WHERE id = ?').get(s.agentId) as
-      | { password_hash: string }
-      | undefined;
+    const row = ctx.sqlite
+      .prepare('SELECT password_hash FROM agent WHERE id = ?')
+      .get(s.agentId) as { password_hash: string } | undefined;
     if (!row || !(await verifyPassword(password, row.password_hash))) {
       journalTech(ctx, 'echec_deverrouillage', s.agentId, { login: s.login });
       throw invalid();

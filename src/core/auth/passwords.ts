@@ -22,10 +22,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [algo, n, rr, pp, salt, hash] = stored.split('$');
   if (algo !== 'scrypt' || !n || !rr || !pp || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(rr),
-    p: Number(pp),
-  });
+  const key = await scrypt(
+    password.normalize('NFC'),
+    Buffer.from(salt, 'base64'),
+    expected.length,
+    {
+      N: Number(n),
+      r: Number(rr),
+      p: Number(pp),
+    },
+  );
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

@@ -49,9 +49,11 @@ export async function migrate(
     hash TEXT NOT NULL,
     applied_at TEXT NOT NULL
   )`);
-  const applied = db
-    .prepare('SELECT idx, tag, hash FROM _migrations ORDER BY idx')
-    .all() as { idx: number; tag: string; hash: string }[];
+  const applied = db.prepare('SELECT idx, tag, hash FROM _migrations ORDER BY idx').all() as {
+    idx: number;
+    tag: string;
+    hash: string;
+  }[];
 
   if (applied.length > shipped.length) {
     throw new DomainError(
@@ -73,8 +75,11 @@ export async function migrate(
   let backupPath: string | null = null;
   const hasData =
     applied.length > 0 &&
-    (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number })
-      .n > 1;
+    (
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+        n: number;
+      }
+    ).n > 1;
   if (pending.length > 0 && hasData && opts.backupDir) {
     mkdirSync(opts.backupDir, { recursive: true });
     const stamp = (opts.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');

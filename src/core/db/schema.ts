@@ -58,7 +58,10 @@ export const regie = sqliteTable(
   },
   (t) => [
     uniqueIndex('regie_code_uq').on(t.code),
-    check('regie_numcli_ck', sql`${t.numcli} IS NULL OR ${t.numcli} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'`),
+    check(
+      'regie_numcli_ck',
+      sql`${t.numcli} IS NULL OR ${t.numcli} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'`,
+    ),
     check('regie_ceiling_ck', sql`${t.cashCeilingCents} >= 0 AND ${t.floatCents} >= 0`),
   ],
 );
@@ -100,7 +103,6 @@ export const family = sqliteTable(
     code: text('code').notNull(),
     familyName: text('family_name').notNull(),
     createdAt: createdAt(),
-    updatedAt: createdAt().$onUpdate(() => new Date().toISOString()),
   },
   (t) => [uniqueIndex('family_code_uq').on(t.code)],
 );
@@ -184,6 +186,11 @@ export const invoice = sqliteTable(
      * as every allocation or cancellation; checked against the ledger by the journal verifier.
      */
     paidCents: integer('paid_cents').notNull().default(0),
+    /**
+     * Part of paid_cents settled before or outside this register (history imported with the
+     * invoice, demo data). Everything else in paid_cents is the sum of the invoice's allocations.
+     */
+    paidOutsideCents: integer('paid_outside_cents').notNull().default(0),
     /** PayFiP debt reference: 6 to 30 alphanumerics. */
     refdet: text('refdet').notNull(),
     /** Administrative status; what is shown is derived with invoiceState(). */
@@ -192,7 +199,6 @@ export const invoice = sqliteTable(
       .default('emise'),
     source: text('source', { enum: ['demo', 'portal', 'import'] }).notNull(),
     createdAt: createdAt(),
-    updatedAt: createdAt().$onUpdate(() => new Date().toISOString()),
   },
   (t) => [
     uniqueIndex('invoice_number_uq').on(t.number),
@@ -229,3 +235,288 @@ export const setting = sqliteTable('setting', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Ledger: commands, payments, credit uses, cancellations, allocations, credit movements,
+// receipt reprints. Every row is written once and never changed: SQLite triggers (custom
+// migration "ledger_guards") refuse UPDATE and DELETE, and corrections are new rows. An
+// allocation or credit movement names exactly one source (a payment, a credit use or a
+// cancellation), so the paid amount of an invoice and the credit of a family are plain sums.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every state-changing command carries a client-generated UUID. The first execution stores it
+ * with a hash of its content; a replay with the same content returns the first result, a replay
+ * with other content is refused. The primary key is what enforces it.
+ */
+export const command = sqliteTable('command', {
+  commandId: text('command_id').primaryKey(),
+  handler: text('handler').notNull(),
+  /** SHA-256 of the canonical JSON of the arguments, commandId excluded. */
+  requestHash: text('request_hash').notNull(),
+  agentId: integer('agent_id').references(() => agent.id),
+  createdAt: text('created_at').notNull(),
+});
+
+export const payment = sqliteTable(
+  'payment',
+  {
+    /** Chosen by the core (max + 1 inside the write transaction) so the journal can name it. */
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    mode: text('mode', {
+      enum: ['especes', 'cheque', 'carte', 'cesu', 'cheque_vacances', 'virement', 'payfip'],
+    }).notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    /** Cash only: what the payer handed over, and the change given back. */
+    tenderedCents: integer('tendered_cents'),
+    changeCents: integer('change_cents'),
+    /** Part of the amount put on the family's credit (avoir) for this régie. */
+    creditCreatedCents: integer('credit_created_cents').notNull().default(0),
+    /** Mode details (cheque bank/number/drawer/payee, terminal reference, titles...), JSON. */
+    details: text('details').notNull(),
+    /** Paris calendar year of the payment; the receipt sequence restarts each year. */
+    receiptYear: integer('receipt_year').notNull(),
+    receiptSeq: integer('receipt_seq').notNull(),
+    /** R-<REGIE>-<POSTE>-<YYYY>-<NNNNNN>; kept by a cancellation. */
+    receiptNumber: text('receipt_number').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    /** The journal entry written in the same transaction. */
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('payment_command_uq').on(t.commandId),
+    uniqueIndex('payment_receipt_seq_uq').on(t.regieId, t.posteCode, t.receiptYear, t.receiptSeq),
+    uniqueIndex('payment_receipt_number_uq').on(t.receiptNumber),
+    uniqueIndex('payment_journal_uq').on(t.journalSeq),
+    index('payment_family_regie_ix').on(t.familyId, t.regieId),
+    check('payment_amount_ck', sql`${t.amountCents} > 0`),
+    check(
+      'payment_credit_ck',
+      sql`${t.creditCreatedCents} >= 0 AND ${t.creditCreatedCents} <= ${t.amountCents}`,
+    ),
+    check(
+      'payment_tendered_ck',
+      sql`(${t.tenderedCents} IS NULL AND ${t.changeCents} IS NULL) OR (${t.tenderedCents} >= ${t.amountCents} AND ${t.changeCents} = ${t.tenderedCents} - ${t.amountCents})`,
+    ),
+    check('payment_seq_ck', sql`${t.receiptSeq} >= 1`),
+  ],
+);
+
+/** Use of a family's existing credit to settle invoices of the same régie. */
+export const creditUse = sqliteTable(
+  'credit_use',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    usedAt: text('used_at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('credit_use_command_uq').on(t.commandId),
+    uniqueIndex('credit_use_journal_uq').on(t.journalSeq),
+    index('credit_use_family_regie_ix').on(t.familyId, t.regieId),
+    check('credit_use_amount_ck', sql`${t.amountCents} > 0`),
+  ],
+);
+
+/**
+ * The counter-entry of a payment or of a credit use. UNIQUE on each target means a payment
+ * can be cancelled once only; a payment's receipt number is kept by its cancellation.
+ */
+export const cancellation = sqliteTable(
+  'cancellation',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    paymentId: integer('payment_id').references(() => payment.id),
+    creditUseId: integer('credit_use_id').references(() => creditUse.id),
+    reason: text('reason').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    cancelledAt: text('cancelled_at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cancellation_command_uq').on(t.commandId),
+    uniqueIndex('cancellation_payment_uq').on(t.paymentId),
+    uniqueIndex('cancellation_credit_use_uq').on(t.creditUseId),
+    uniqueIndex('cancellation_journal_uq').on(t.journalSeq),
+    check('cancellation_target_ck', sql`(${t.paymentId} IS NULL) <> (${t.creditUseId} IS NULL)`),
+    check('cancellation_reason_ck', sql`length(trim(${t.reason})) >= 5`),
+  ],
+);
+
+/**
+ * Money put on one invoice by a payment or a credit use (positive), or taken back by a
+ * cancellation (negative). invoice.paid_cents is the sum of an invoice's allocations: a trigger
+ * keeps it in step on every insert, and journal.verify checks it.
+ */
+export const allocation = sqliteTable(
+  'allocation',
+  {
+    id: integer('id').primaryKey(),
+    invoiceId: integer('invoice_id')
+      .notNull()
+      .references(() => invoice.id),
+    paymentId: integer('payment_id').references(() => payment.id),
+    creditUseId: integer('credit_use_id').references(() => creditUse.id),
+    cancellationId: integer('cancellation_id').references(() => cancellation.id),
+    amountCents: integer('amount_cents').notNull(),
+  },
+  (t) => [
+    index('allocation_invoice_ix').on(t.invoiceId),
+    index('allocation_payment_ix').on(t.paymentId),
+    index('allocation_credit_use_ix').on(t.creditUseId),
+    index('allocation_cancellation_ix').on(t.cancellationId),
+    check(
+      'allocation_source_ck',
+      sql`(${t.paymentId} IS NOT NULL) + (${t.creditUseId} IS NOT NULL) + (${t.cancellationId} IS NOT NULL) = 1`,
+    ),
+    check(
+      'allocation_sign_ck',
+      sql`CASE WHEN ${t.cancellationId} IS NULL THEN ${t.amountCents} > 0 ELSE ${t.amountCents} < 0 END`,
+    ),
+  ],
+);
+
+/**
+ * A family's credit (avoir) with one régie is the sum of its movements: + from an overpayment,
+ * - when used, and the opposite of either when it is cancelled.
+ */
+export const creditMovement = sqliteTable(
+  'credit_movement',
+  {
+    id: integer('id').primaryKey(),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    amountCents: integer('amount_cents').notNull(),
+    paymentId: integer('payment_id').references(() => payment.id),
+    creditUseId: integer('credit_use_id').references(() => creditUse.id),
+    cancellationId: integer('cancellation_id').references(() => cancellation.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    index('credit_movement_family_regie_ix').on(t.familyId, t.regieId),
+    check('credit_movement_amount_ck', sql`${t.amountCents} <> 0`),
+    check(
+      'credit_movement_source_ck',
+      sql`(${t.paymentId} IS NOT NULL) + (${t.creditUseId} IS NOT NULL) + (${t.cancellationId} IS NOT NULL) = 1`,
+    ),
+  ],
+);
+
+/** Every reprint of a receipt: it is a DUPLICATA and leaves a journal entry. */
+export const receiptReprint = sqliteTable(
+  'receipt_reprint',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    paymentId: integer('payment_id')
+      .notNull()
+      .references(() => payment.id),
+    receiptKind: text('receipt_kind', { enum: ['paiement', 'annulation'] }).notNull(),
+    layout: text('layout', { enum: ['ticket', 'a5'] }).notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    issuedAt: text('issued_at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('receipt_reprint_command_uq').on(t.commandId),
+    index('receipt_reprint_payment_ix').on(t.paymentId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Journals. Both are hash chains: hash = SHA-256(prev_hash + canonical content). The tip tables
+// hold the last seq and hash outside the chain so that deleting the last entries is detected.
+// Triggers refuse UPDATE/DELETE, refuse an insert that does not extend the tip, and move the tip.
+// ---------------------------------------------------------------------------------------------
+
+const journalColumns = () => ({
+  seq: integer('seq').primaryKey(),
+  /** UTC ISO instant. */
+  instant: text('instant').notNull(),
+  kind: text('kind').notNull(),
+  agentId: integer('agent_id'),
+  regieId: integer('regie_id'),
+  posteCode: text('poste_code').notNull(),
+  /** Canonical JSON: sorted keys, money as integer cents. */
+  payload: text('payload').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
+
+/** The business journal: payments, cancellations, reprints, credit uses, logins, settings. */
+export const journalEntry = sqliteTable('journal_entry', journalColumns(), (t) => [
+  index('journal_entry_kind_ix').on(t.kind, t.seq),
+  index('journal_entry_instant_ix').on(t.instant),
+  // Finds the last entry carrying a régie's perpetual grand totals without a scan.
+  index('journal_entry_totals_ix')
+    .on(t.regieId, t.seq)
+    .where(sql`kind IN ('paiement', 'annulation')`),
+]);
+
+export const journalTip = sqliteTable(
+  'journal_tip',
+  {
+    id: integer('id').primaryKey(),
+    lastSeq: integer('last_seq').notNull(),
+    lastHash: text('last_hash').notNull(),
+  },
+  (t) => [check('journal_tip_single_ck', sql`${t.id} = 1`)],
+);
+
+/** The technical events journal (JET): failed logins, lockouts, integrity checks, backups... */
+export const techJournalEntry = sqliteTable('tech_journal_entry', journalColumns(), (t) => [
+  index('tech_journal_entry_kind_ix').on(t.kind, t.seq),
+  index('tech_journal_entry_instant_ix').on(t.instant),
+]);
+
+export const techJournalTip = sqliteTable(
+  'tech_journal_tip',
+  {
+    id: integer('id').primaryKey(),
+    lastSeq: integer('last_seq').notNull(),
+    lastHash: text('last_hash').notNull(),
+  },
+  (t) => [check('tech_journal_tip_single_ck', sql`${t.id} = 1`)],
+);

@@ -1,11 +1,15 @@
 import type { z } from 'zod';
 import { authContract } from './auth';
 import { familiesContract } from './families';
+import { journalContract } from './journal';
+import { paymentsContract } from './payments';
 import { systemContract } from './system';
 import type { HandlerSpec } from './define';
 
 export * from './auth';
 export * from './families';
+export * from './journal';
+export * from './payments';
 export * from './system';
 export type { HandlerSpec } from './define';
 
@@ -14,6 +18,8 @@ export const contract = {
   ...systemContract,
   ...authContract,
   ...familiesContract,
+  ...paymentsContract,
+  ...journalContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,116 @@
+// Paged reading of the journals for the journal screen, newest first, with a French one-line
+// summary of each entry.
+import type Database from 'better-sqlite3';
+import {
+  journalKindLabels,
+  type JournalBook,
+  type JournalEntryView,
+  type JournalPage,
+} from '../../shared/contract';
+import { formatEuro } from '../../shared/money';
+import { paymentModeLabels, type PaymentMode } from '../../shared/payment-modes';
+import { journalTables } from './chain';
+import { nextDay, parisDayStart } from './paris-time';
+
+export interface JournalQuery {
+  book: JournalBook;
+  kinds?: string[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  page: number;
+  pageSize: number;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+export function summarize(kind: string, p: Record<string, unknown>): string {
+  switch (kind) {
+    case 'paiement':
+      return `Paiement ${str(p.receiptNumber)} : ${formatEuro(num(p.amountCents))} (${paymentModeLabels[str(p.mode) as PaymentMode] ?? str(p.mode)}), famille ${str(p.familyCode)}${num(p.creditCreatedCents) > 0 ? `, dont ${formatEuro(num(p.creditCreatedCents))} en avoir` : ''}`;
+    case 'annulation':
+      return `Annulation du paiement ${str(p.receiptNumber)} (${formatEuro(num(p.amountCents))}) : ${str(p.reason)}`;
+    case 'duplicata':
+      return `Duplicata du reçu ${str(p.receiptNumber)}${p.receiptKind === 'annulation' ? ' (annulation)' : ''}`;
+    case 'utilisation_avoir':
+      return `Utilisation d’avoir : ${formatEuro(num(p.amountCents))}, famille ${str(p.familyCode)}`;
+    case 'annulation_avoir':
+      return `Annulation d’une utilisation d’avoir (${formatEuro(num(p.amountCents))}) : ${str(p.reason)}`;
+    case 'connexion':
+      return `Connexion de ${str(p.login)}`;
+    case 'deconnexion':
+      return `Déconnexion de ${str(p.login)}`;
+    case 'echec_connexion':
+      return `Échec de connexion pour « ${str(p.login)} »`;
+    case 'blocage_compte':
+      return `Compte « ${str(p.login)} » bloqué jusqu’à ${str(p.lockedUntil)}`;
+    case 'verification_integrite':
+      return p.ok === true
+        ? 'Vérification d’intégrité : conforme'
+        : `Vérification d’intégrité : anomalie (${str(p.message)})`;
+    default:
+      return journalKindLabels[kind as keyof typeof journalKindLabels] ?? kind;
+  }
+}
+
+interface Row {
+  seq: number;
+  instant: string;
+  kind: string;
+  poste_code: string;
+  payload: string;
+  hash: string;
+  agent_name: string | null;
+  regie_code: string | null;
+}
+
+export function listJournal(sqlite: Database.Database, q: JournalQuery): JournalPage {
+  const t = journalTables[q.book];
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.kinds && q.kinds.length > 0) {
+    where.push(`j.kind IN (${q.kinds.map(() => '?').join(', ')})`);
+    params.push(...q.kinds);
+  }
+  if (q.from) {
+    where.push('j.instant >= ?');
+    params.push(parisDayStart(q.from).toISOString());
+  }
+  if (q.to) {
+    where.push('j.instant < ?');
+    params.push(parisDayStart(nextDay(q.to)).toISOString());
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (
+    sqlite.prepare(`SELECT count(*) AS n FROM ${t.entries} j ${clause}`).get(...params) as {
+      n: number;
+    }
+  ).n;
+  const rows = sqlite
+    .prepare(
+      `SELECT j.seq, j.instant, j.kind, j.poste_code, j.payload, j.hash,
+              a.display_name AS agent_name, r.code AS regie_code
+       FROM ${t.entries} j
+       LEFT JOIN agent a ON a.id = j.agent_id
+       LEFT JOIN regie r ON r.id = j.regie_id
+       ${clause}
+       ORDER BY j.seq DESC LIMIT ? OFFSET ?`,
+    )
+    .all(...params, q.pageSize, (q.page - 1) * q.pageSize) as Row[];
+  const entries: JournalEntryView[] = rows.map((r) => {
+    const payload = JSON.parse(r.payload) as Record<string, unknown>;
+    return {
+      seq: r.seq,
+      instant: r.instant,
+      kind: r.kind,
+      kindLabel: journalKindLabels[r.kind as keyof typeof journalKindLabels] ?? r.kind,
+      agentName: r.agent_name,
+      regieCode: r.regie_code,
+      posteCode: r.poste_code,
+      summary: summarize(r.kind, payload),
+      payload,
+      hash: r.hash,
+    };
+  });
+  return { total, entries };
+}
