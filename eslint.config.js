@@ -65,7 +65,19 @@ export default tseslint.config(
     ['src/renderer/**'],
     [
       {
-        group: ['**/core/**', '**/main/**', '**/host/**', '**/portal/**', 'electron', 'better-sqlite3'],
+        group: [
+          '**/src/core/**',
+          '../core/**',
+          '../../core/**',
+          '../../../core/**',
+          '**/src/main/**',
+          '../main/**',
+          '../../main/**',
+          '**/host/**',
+          '**/portal/**',
+          'electron',
+          'better-sqlite3',
+        ],
         message: 'Le renderer parle au cœur uniquement via le client du contrat.',
       },
     ],
