@@ -17,6 +17,7 @@ import { openSqlite } from '../../../src/core/db/open';
 import { appendJournalBulk, type AppendInput } from '../../../src/core/journal/chain';
 import { verifyChain } from '../../../src/core/journal/verify';
 import { buildFixture, IDS, LOGINS, PASSWORDS } from '../../core/fixtures';
+import { registerBench, timeEachAsync, type BenchContext, type Measure } from '../registry';
 
 export interface PaymentBenchDefinition {
   name: string;
@@ -267,4 +268,52 @@ export const paymentBenches: PaymentBenchDefinition[] = [
   verifyBench(),
 ];
 
-export default paymentBenches;
+/** Times `samples` runs of a definition after `warmup` unmeasured ones, in its unit. */
+function measure(def: PaymentBenchDefinition, samples: number, warmup: number): Measure {
+  return {
+    async run(ctx: BenchContext) {
+      ctx.progress(`${def.name} : préparation…`);
+      await def.setup?.();
+      try {
+        for (let i = 0; i < warmup; i++) await def.run();
+        const scale = def.unit === 's' ? 1 / 1000 : 1;
+        const out = await timeEachAsync(samples, () => def.run());
+        return out.map((ms) => ms * scale);
+      } finally {
+        await def.teardown?.();
+      }
+    },
+  };
+}
+
+const [commit, payment, verify] = paymentBenches as [
+  PaymentBenchDefinition,
+  PaymentBenchDefinition,
+  PaymentBenchDefinition,
+];
+
+registerBench({
+  name: 'sqlite.commit',
+  unit: 'ms',
+  description: 'Un INSERT d’une ligne validé (WAL, synchronous=FULL) : le prix du disque.',
+  ...measure(commit, 500, 50),
+});
+
+registerBench({
+  name: 'payment.record',
+  unit: 'ms',
+  description:
+    'Un paiement en espèces enregistré de bout en bout par send() : validation, affectation, numéro, journal, données de quittance.',
+  ...measure(payment, 500, 50),
+  baseline: {
+    description: 'sqlite.commit mesuré dans le même passage',
+    ...measure(commit, 500, 50),
+  },
+});
+
+registerBench({
+  name: 'journal.verify.1m',
+  unit: 's',
+  description: 'Vérification de la chaîne d’un journal de 1 000 000 d’écritures.',
+  ...measure(verify, verify.samples ?? 3, 0),
+});
