@@ -12,6 +12,7 @@ import type { AgentSession, HandlerContext } from './context';
 import { openSqlite, wrapDrizzle, type Db } from './db/open';
 import { loadShippedMigrations, migrate, type MigrationReport } from './db/migrate';
 import { DomainError } from './errors';
+import { appendJournal } from './journal/chain';
 import { handlers } from './handlers';
 import { idleLockSeconds } from './auth/handlers';
 import { getSetting } from './settings';
@@ -97,8 +98,22 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       const spec = contract[name];
       const t = now().getTime();
       let session: AgentSession | null = token ? (sessions.get(token) ?? null) : null;
-      if (session && t - session.lastSeenMs > idleLockSeconds(ctxBase()) * 1000) {
+      if (
+        session &&
+        !session.locked &&
+        t - session.lastSeenMs > idleLockSeconds(ctxBase()) * 1000
+      ) {
+        // The lock happens lazily, on the first request after the idle period; it is recorded
+        // in the technical journal at that moment, with when the inactivity began.
         session.locked = true;
+        appendJournal(sqlite, 'technique', {
+          kind: 'verrouillage_inactivite',
+          instant: new Date(t).toISOString(),
+          agentId: session.agentId,
+          regieId: null,
+          posteCode: ctxBase().posteCode,
+          payload: { login: session.login, idleSince: new Date(session.lastSeenMs).toISOString() },
+        });
       }
       if (spec.access !== 'public') {
         if (!session) {

@@ -81,8 +81,16 @@ describe('authentication journal', () => {
     const unlocked = await t.send('auth.unlock', { password: PASSWORDS.mandataire }, token);
     expect(unlocked.ok).toBe(true);
     expect((await t.send('auth.me', {}, token)).ok).toBe(true);
-    expect(kinds('tech_journal_entry')).toEqual(['echec_deverrouillage', 'deverrouillage']);
-    expect(payloads('tech_journal_entry')[1]).toEqual({
+    expect(kinds('tech_journal_entry')).toEqual([
+      'verrouillage_inactivite',
+      'echec_deverrouillage',
+      'deverrouillage',
+    ]);
+    expect(payloads('tech_journal_entry')[0]).toEqual({
+      login: LOGINS.mandataire,
+      idleSince: lastActive,
+    });
+    expect(payloads('tech_journal_entry')[2]).toEqual({
       login: LOGINS.mandataire,
       idleSince: lastActive,
     });
