@@ -3,20 +3,12 @@
 // cancellation), not from today's state, so a duplicata printed months later shows exactly what
 // the original showed; only the DUPLICATA marking differs.
 import type Database from 'better-sqlite3';
-import type { ReceiptView } from '../../shared/contract';
 import type { PaymentMode } from '../../shared/payment-modes';
 import { notFound } from '../errors';
 import { verificationCode } from '../journal/chain';
 import { modeDetailsForPrint } from '../payments/rules';
 import type { ReceiptData } from './receipt-data';
 import { prepared } from '../db/prepared';
-
-// The contract's ReceiptView (what the UI receives) and the renderer's ReceiptData must stay
-// the same shape: each assignment below fails to compile if one of them drifts.
-const _viewIsData = (v: ReceiptView): ReceiptData => v;
-const _dataIsView = (d: ReceiptData): ReceiptView => d;
-void _viewIsData;
-void _dataIsView;
 
 interface PaymentRow {
   id: number;

@@ -140,34 +140,42 @@ export interface ReceiptAllocationView {
   invoiceNumber: string;
   invoiceLabel: string;
   allocatedCents: number;
+  /** What remains due on that invoice after this payment (or after the cancellation). */
   remainingCents: number;
 }
 
 /**
- * Everything a receipt prints. Structurally identical to core/receipts/receipt-data.ts's
- * ReceiptData (the core checks both directions at compile time) so the UI can show it.
+ * Everything a receipt (quittance) prints: the core renders it to PDF and the UI shows it.
+ * Parts of it are already worded for print so that both say exactly the same thing.
  */
 export interface ReceiptView {
   kind: 'paiement' | 'annulation';
+  /** e.g. R-SCO-P01-2026-000123; a cancellation keeps the original number. */
   receiptNumber: string;
   duplicata: boolean;
   commune: { name: string; addressLine: string; postalCode: string; city: string };
   regie: { code: string; name: string; serviceAddress: string; servicePhone: string | null };
   posteCode: string;
   agentName: string;
+  /** UTC ISO instant; printed in Europe/Paris time. */
   issuedAt: string;
   payer: { familyCode: string; name: string; addressLines: string[] };
   mode: PaymentMode;
+  /** Mode details worded for print, e.g. ["Banque : Crédit Agricole", "Chèque n° 1234567"]. */
   modeDetails: string[];
   amountCents: number;
+  /** Cash only: what the payer handed over and the change given back. */
   tenderedCents: number | null;
   changeCents: number | null;
   allocations: ReceiptAllocationView[];
   creditCreatedCents: number;
   creditUsedCents: number;
+  /** The family's balance for this régie after the operation: still due, and credit held. */
   balanceDueCents: number;
   balanceCreditCents: number;
+  /** Cancellation only. */
   cancellation: { reason: string; cancelledBy: string; cancelledAt: string } | null;
+  /** Short code derived from the journal entry's hash, e.g. "7F3A-91C2". */
   verificationCode: string;
 }
 
