@@ -21,6 +21,9 @@ export function openSqlite(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  // Without this, INSERT OR REPLACE deletes the conflicting row without firing the DELETE
+  // triggers that guard the ledger, so an immutable record could be silently rewritten.
+  sqlite.pragma('recursive_triggers = ON');
   return sqlite;
 }
 
