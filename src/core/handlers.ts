@@ -7,6 +7,7 @@ import { familyHandlers } from './families/handlers';
 import { journalHandlers } from './journal/handlers';
 import { paymentHandlers } from './payments/handlers';
 import { systemHandlers } from './system/handlers';
+import { tillHandlers } from './till/handlers';
 
 export const handlers: HandlerGroup<HandlerName> = {
   ...systemHandlers,
@@ -14,4 +15,5 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...familyHandlers,
   ...paymentHandlers,
   ...journalHandlers,
+  ...tillHandlers,
 };

@@ -7,6 +7,10 @@ import type Database from 'better-sqlite3';
 import pino from 'pino';
 import { hashPassword } from '../../src/core/auth/passwords';
 import { openCore, type Core } from '../../src/core/core';
+import { closeSession } from '../../src/core/till/closing';
+import { sessionFigures } from '../../src/core/till/figures';
+import { openSession, openSessionRow } from '../../src/core/till/session';
+import { denominations, type CashCount } from '../../src/shared/contract';
 import type { HandlerName, Input, Output } from '../../src/shared/contract';
 import type { AppError } from '../../src/shared/errors';
 import type { Role } from '../../src/shared/roles';
@@ -204,8 +208,85 @@ export interface TestCore {
 
 export const START = Date.parse('2026-03-16T09:30:00.000Z');
 
+/**
+ * Opens a till session on the poste with the configured float (150,00 €: one 100 € note and
+ * one 50 € note), as the régisseur, without going through a login. Counter payments need one
+ * (issue 4); tests that exercise the till itself pass `till: false` and open it themselves.
+ */
+export function openTill(
+  sqlite: Database.Database,
+  opts: { now?: Date; posteCode?: string; role?: Role } = {},
+): number {
+  const agent = sqlite
+    .prepare('SELECT id FROM agent WHERE role = ? ORDER BY id LIMIT 1')
+    .get(opts.role ?? 'regisseur') as { id: number };
+  return openSession(sqlite, {
+    commandId: randomUUID(),
+    counts: { ...emptyCount(), b100: 1, b50: 1 },
+    agentId: agent.id,
+    posteCode: opts.posteCode ?? 'P01',
+    now: opts.now ?? new Date(START),
+  }).sessionId;
+}
+
+/** A cash count of exactly `amountCents`, largest notes and coins first. */
+export function countOf(amountCents: number): CashCount {
+  const counts = emptyCount();
+  let rest = amountCents;
+  for (const d of denominations) {
+    counts[d.key] = Math.floor(rest / d.cents);
+    rest -= counts[d.key] * d.cents;
+  }
+  return counts;
+}
+
+/**
+ * Closes the poste's open session with counts matching exactly what is expected (every cheque
+ * present, no difference), then opens a new one at `now`: what the counter does at the end of
+ * a day, for tests whose clock crosses midnight.
+ */
+export function rolloverTill(
+  sqlite: Database.Database,
+  now: Date,
+  opts: { posteCode?: string; closeAt?: Date } = {},
+): number {
+  const posteCode = opts.posteCode ?? 'P01';
+  const agent = sqlite
+    .prepare("SELECT id FROM agent WHERE role = 'regisseur' ORDER BY id LIMIT 1")
+    .get() as { id: number };
+  const current = openSessionRow(sqlite, posteCode);
+  if (current) {
+    const f = sessionFigures(sqlite, current.id);
+    const expected = (mode: string) => f.modes.find((m) => m.mode === mode)?.expectedCents ?? 0;
+    closeSession(sqlite, {
+      commandId: randomUUID(),
+      cashCounts: countOf(expected('especes')),
+      chequesPresent: f.cheques.map((c) => c.paymentId),
+      cardBatchCents: expected('carte'),
+      cesuCents: expected('cesu'),
+      chequeVacancesCents: expected('cheque_vacances'),
+      reasons: {},
+      agentId: agent.id,
+      validatorId: null,
+      posteCode,
+      now: opts.closeAt ?? now,
+    });
+  }
+  return openTill(sqlite, { now, posteCode });
+}
+
+/** A cash count with every denomination at zero. */
+export function emptyCount(): CashCount {
+  return Object.fromEntries(denominations.map((d) => [d.key, 0])) as CashCount;
+}
+
 export async function openTestCore(
-  opts: { dbFile?: string; startMs?: number } = {},
+  opts: {
+    dbFile?: string;
+    startMs?: number;
+    /** Open a till session on P01 before the test (default true). */
+    till?: boolean;
+  } = {},
 ): Promise<TestCore> {
   const clock = { ms: opts.startMs ?? START };
   const core = await openCore({
@@ -214,6 +295,7 @@ export async function openTestCore(
     logger: pino({ level: 'silent' }),
   });
   await buildFixture(core.sqlite);
+  if (opts.till !== false) openTill(core.sqlite, { now: new Date(clock.ms) });
   const send = async <K extends HandlerName>(name: K, args: Input<K>, token: string | null) =>
     (await core.send(name, args, token)) as
       { ok: true; value: Output<K> } | { ok: false; error: AppError };

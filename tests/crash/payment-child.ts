@@ -11,12 +11,16 @@ import { IDS, LOGINS, PASSWORDS } from '../core/fixtures';
 const [dbFile, pending] = process.argv.slice(2);
 if (!dbFile) throw new Error('usage: payment-child.ts <dbFile> [<pendingCommandId>]');
 
-/** The payment's content is a function of its command id, so a replay sends the same thing. */
+/**
+ * The payment's content is a function of its command id, so a replay sends the same thing.
+ * Martin only: Dupond owes an invoice en trésorerie, so an excess over what the régie can
+ * collect is refused unless put on credit explicitly (FACTURE_TRESORERIE).
+ */
 function paymentFor(commandId: string) {
   const h = createHash('sha256').update(commandId).digest();
   return {
     commandId,
-    familyId: h[0]! % 2 === 0 ? IDS.dupond : IDS.martin,
+    familyId: IDS.martin,
     regieId: IDS.sco,
     amountCents: 100 + (h.readUInt16BE(1) % 9000),
     method: {
@@ -39,6 +43,18 @@ const login = await core.send(
 );
 if (!login.ok) throw new Error(login.error.message);
 const token = (login.value as { token: string }).token;
+// Counter payments need an open till session (issue 4). A previous child killed mid-run left
+// its session open on the same database file, which is then simply reused.
+const status = await core.send('till.status', {}, token);
+if (!status.ok) throw new Error(status.error.message);
+if (!(status.value as { session: unknown }).session) {
+  const opened = await core.send(
+    'till.open',
+    { commandId: randomUUID(), counts: { b100: 1, b50: 1 } },
+    token,
+  );
+  if (!opened.ok) throw new Error(`${opened.error.code} ${opened.error.message}`);
+}
 say('READY');
 
 async function record(commandId: string, tag: 'OK' | 'REPLAY') {

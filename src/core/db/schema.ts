@@ -520,3 +520,201 @@ export const techJournalTip = sqliteTable(
   },
   (t) => [check('tech_journal_tip_single_ck', sql`${t.id} = 1`)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Till (caisse): sessions per poste, cash movements, closing differences, ceiling overrides and
+// the link between a session and the payments and cancellations made while it was open.
+// Closed sessions and everything attached to them are frozen by triggers (custom migration
+// "till_guards"); the link rows are written by triggers on payment and cancellation, so the
+// payment code does not need to know what a till is.
+// ---------------------------------------------------------------------------------------------
+
+export const tillSession = sqliteTable(
+  'till_session',
+  {
+    id: integer('id').primaryKey(),
+    /** The opening command. */
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    posteCode: text('poste_code').notNull(),
+    status: text('status', { enum: ['open', 'closed'] })
+      .notNull()
+      .default('open'),
+    openedAt: text('opened_at').notNull(),
+    openedBy: integer('opened_by')
+      .notNull()
+      .references(() => agent.id),
+    /** Float counted at opening, by denomination (JSON) and in total. */
+    floatCounts: text('float_counts').notNull(),
+    floatCountedCents: integer('float_counted_cents').notNull(),
+    /** Configured float at opening, and what the previous closing left in the drawer. */
+    floatExpectedCents: integer('float_expected_cents').notNull(),
+    previousFloatLeftCents: integer('previous_float_left_cents'),
+    openJournalSeq: integer('open_journal_seq').notNull(),
+    closeCommandId: text('close_command_id').references(() => command.commandId),
+    closedAt: text('closed_at'),
+    closedBy: integer('closed_by').references(() => agent.id),
+    /** Agent with 'validate' who approved differences above the tolerance, if any. */
+    validatedBy: integer('validated_by').references(() => agent.id),
+    /** Cash left in the drawer for the next opening: counted cash minus the session's takings. */
+    floatLeftCents: integer('float_left_cents'),
+    /** The closing (Z) journal entry, which carries every figure of the Z report. */
+    closeJournalSeq: integer('close_journal_seq'),
+  },
+  (t) => [
+    uniqueIndex('till_session_command_uq').on(t.commandId),
+    uniqueIndex('till_session_close_command_uq').on(t.closeCommandId),
+    // At most one open session per poste.
+    uniqueIndex('till_session_open_uq')
+      .on(t.posteCode)
+      .where(sql`status = 'open'`),
+    index('till_session_poste_ix').on(t.posteCode, t.id),
+    check(
+      'till_session_closed_ck',
+      sql`(${t.status} = 'open' AND ${t.closedAt} IS NULL AND ${t.closeJournalSeq} IS NULL) OR (${t.status} = 'closed' AND ${t.closedAt} IS NOT NULL AND ${t.closeJournalSeq} IS NOT NULL AND ${t.closedBy} IS NOT NULL)`,
+    ),
+    check('till_session_float_ck', sql`${t.floatCountedCents} >= 0`),
+  ],
+);
+
+/** A payment or a cancellation made while a session was open on the poste (written by trigger). */
+export const tillLink = sqliteTable(
+  'till_link',
+  {
+    id: integer('id').primaryKey(),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => tillSession.id),
+    paymentId: integer('payment_id').references(() => payment.id),
+    cancellationId: integer('cancellation_id').references(() => cancellation.id),
+  },
+  (t) => [
+    uniqueIndex('till_link_payment_uq').on(t.paymentId),
+    uniqueIndex('till_link_cancellation_uq').on(t.cancellationId),
+    index('till_link_session_ix').on(t.sessionId),
+    check('till_link_target_ck', sql`(${t.paymentId} IS NULL) <> (${t.cancellationId} IS NULL)`),
+  ],
+);
+
+/** Cash put in (apport, positive) or taken out (retrait, versement au comptable: negative). */
+export const tillMovement = sqliteTable(
+  'till_movement',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => tillSession.id),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    kind: text('kind', { enum: ['apport', 'retrait', 'versement'] }).notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    reason: text('reason').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    at: text('at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('till_movement_command_uq').on(t.commandId),
+    index('till_movement_session_ix').on(t.sessionId),
+    index('till_movement_regie_ix').on(t.regieId, t.kind, t.at),
+    check(
+      'till_movement_sign_ck',
+      sql`CASE WHEN ${t.kind} = 'apport' THEN ${t.amountCents} > 0 ELSE ${t.amountCents} < 0 END`,
+    ),
+    check('till_movement_reason_ck', sql`length(trim(${t.reason})) >= 5`),
+  ],
+);
+
+/** A counting difference at closing (déficit negative, excédent positive), one per mode. */
+export const tillDifference = sqliteTable(
+  'till_difference',
+  {
+    id: integer('id').primaryKey(),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => tillSession.id),
+    mode: text('mode', {
+      enum: ['especes', 'cheque', 'carte', 'cesu', 'cheque_vacances'],
+    }).notNull(),
+    expectedCents: integer('expected_cents').notNull(),
+    countedCents: integer('counted_cents').notNull(),
+    differenceCents: integer('difference_cents').notNull(),
+    reason: text('reason').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    validatedBy: integer('validated_by').references(() => agent.id),
+    at: text('at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('till_difference_mode_uq').on(t.sessionId, t.mode),
+    check(
+      'till_difference_amount_ck',
+      sql`${t.differenceCents} <> 0 AND ${t.differenceCents} = ${t.countedCents} - ${t.expectedCents}`,
+    ),
+    check('till_difference_reason_ck', sql`length(trim(${t.reason})) >= 5`),
+  ],
+);
+
+/** The régisseur's permission to take cash above the ceiling, for one régie and one session. */
+export const tillCeilingOverride = sqliteTable(
+  'till_ceiling_override',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => tillSession.id),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    reason: text('reason').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    at: text('at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('till_ceiling_override_command_uq').on(t.commandId),
+    index('till_ceiling_override_session_ix').on(t.sessionId, t.regieId),
+    check('till_ceiling_override_reason_ck', sql`length(trim(${t.reason})) >= 5`),
+  ],
+);
+
+/**
+ * Daily, monthly and yearly closures per régie (NF525 model): the totals of the period and the
+ * perpetual grand total, chained into the journal. UNIQUE per régie, kind and period: a period
+ * is closed once.
+ */
+export const closure = sqliteTable(
+  'closure',
+  {
+    id: integer('id').primaryKey(),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    kind: text('kind', { enum: ['jour', 'mois', 'annee'] }).notNull(),
+    /** YYYY-MM-DD, YYYY-MM or YYYY (Paris calendar). */
+    period: text('period').notNull(),
+    /** Canonical JSON of the totals, as in the journal entry. */
+    totals: text('totals').notNull(),
+    /** Last journal entry the closure covers, and its hash. */
+    lastCoveredSeq: integer('last_covered_seq').notNull(),
+    lastCoveredHash: text('last_covered_hash').notNull(),
+    agentId: integer('agent_id').references(() => agent.id),
+    closedAt: text('closed_at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [uniqueIndex('closure_period_uq').on(t.regieId, t.kind, t.period)],
+);

@@ -23,4 +23,11 @@ export const handlerNameList = [
   'credits.cancel',
   'journal.list',
   'journal.verify',
+  'till.status',
+  'till.open',
+  'till.movement',
+  'till.closingPreview',
+  'till.close',
+  'till.zReport',
+  'till.ceilingOverride',
 ] as const satisfies readonly HandlerName[];

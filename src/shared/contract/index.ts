@@ -4,6 +4,7 @@ import { familiesContract } from './families';
 import { journalContract } from './journal';
 import { paymentsContract } from './payments';
 import { systemContract } from './system';
+import { tillContract } from './till';
 import type { HandlerSpec } from './define';
 
 export * from './auth';
@@ -11,6 +12,7 @@ export * from './families';
 export * from './journal';
 export * from './payments';
 export * from './system';
+export * from './till';
 export type { HandlerSpec } from './define';
 
 /** Every handler of the register. Domains add theirs by spreading their own map here. */
@@ -20,6 +22,7 @@ export const contract = {
   ...familiesContract,
   ...paymentsContract,
   ...journalContract,
+  ...tillContract,
 } as const;
 
 export type Contract = typeof contract;
