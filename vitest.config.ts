@@ -15,5 +15,7 @@ export default defineConfig({
     // scrypt password hashing and demo generation take a moment; a real hang still fails.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Several hundred logins: hash agent passwords at the cheaper test cost (see passwords.ts).
+    env: { GUICHET_TEST_SCRYPT_COST: '1' },
   },
 });

@@ -12,6 +12,8 @@ export interface AgentSession {
   displayName: string;
   role: Role;
   lastSeenMs: number;
+  /** When the agent logged in: a session lasts session_max_hours at most (12 h by default). */
+  startedMs: number;
   locked: boolean;
 }
 

@@ -14,7 +14,13 @@ import { loadShippedMigrations, migrate, type MigrationReport } from './db/migra
 import { DomainError } from './errors';
 import { appendJournal } from './journal/chain';
 import { handlers } from './handlers';
-import { idleLockSeconds } from './auth/handlers';
+import { idleLockSeconds, sessionMaxHours } from './auth/handlers';
+import {
+  CLOCK_JUMP_TOLERANCE_MS,
+  journalClockJump,
+  journalStartEvents,
+} from './journal/start-events';
+import type { Role } from '../shared/roles';
 import { getSetting } from './settings';
 import { seedDatabase, type SeedKind } from './demo/seed';
 import type Database from 'better-sqlite3';
@@ -83,8 +89,46 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   }
   const db = wrapDrizzle(sqlite);
   await seedDatabase(sqlite, opts.seed ?? 'none', { now, log });
+  const posteCode = () => getSetting(sqlite, 'poste_code') ?? 'P01';
+  let clockHighWaterMs = await journalStartEvents(sqlite, migration, now(), posteCode());
 
   const sessions = new Map<string, AgentSession>();
+  const agentStatus = sqlite.prepare<
+    [number],
+    { active: number; role: Role; locked_until: string | null; display_name: string }
+  >('SELECT active, role, locked_until, display_name FROM agent WHERE id = ?');
+
+  /**
+   * Why a session may no longer be used, or null. The agent's row is read again on every call
+   * (one lookup by primary key): a deactivated, blocked or demoted agent loses the session or
+   * the rights at once, not at the next login; and no session outlives session_max_hours.
+   */
+  function sessionEnded(s: AgentSession, t: number): string | null {
+    const row = agentStatus.get(s.agentId);
+    if (!row || !row.active) {
+      return 'Ce compte a été désactivé : la session est fermée. Adressez-vous au régisseur.';
+    }
+    if (row.locked_until !== null && row.locked_until > new Date(t).toISOString()) {
+      return 'Ce compte est bloqué après des essais de mot de passe infructueux : la session est fermée. Réessayez plus tard ou demandez au régisseur.';
+    }
+    const maxHours = sessionMaxHours(sqlite);
+    if (t - s.startedMs > maxHours * 3_600_000) {
+      return `Session ouverte depuis plus de ${maxHours} heures : elle est fermée. Identifiez-vous à nouveau.`;
+    }
+    s.role = row.role;
+    s.displayName = row.display_name;
+    return null;
+  }
+
+  /** A clock set back by more than two minutes is journaled once, when it is first seen. */
+  function watchClock(t: number): void {
+    if (t < clockHighWaterMs - CLOCK_JUMP_TOLERANCE_MS) {
+      journalClockJump(sqlite, new Date(t), new Date(clockHighWaterMs), posteCode());
+      clockHighWaterMs = t;
+    } else if (t > clockHighWaterMs) {
+      clockHighWaterMs = t;
+    }
+  }
 
   async function send(
     name: string,
@@ -97,7 +141,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       }
       const spec = contract[name];
       const t = now().getTime();
+      watchClock(t);
       let session: AgentSession | null = token ? (sessions.get(token) ?? null) : null;
+      if (session && token) {
+        const ended = sessionEnded(session, t);
+        if (ended) {
+          sessions.delete(token);
+          session = null;
+          if (spec.access !== 'public' || name === 'auth.unlock') {
+            throw new DomainError('NON_AUTHENTIFIE', ended);
+          }
+        }
+      }
       if (
         session &&
         !session.locked &&
@@ -160,7 +215,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         error: {
           code: 'INTERNE',
           message:
-            'Erreur interne : l’opération n’a pas été enregistrée. Réessayez ; si cela persiste, faites un rapport d’incident.',
+            'Erreur interne : l’opération n’a peut-être pas abouti. Avant de recommencer, vérifiez dans l’historique des paiements de la famille si elle a été enregistrée ; si cela persiste, faites un rapport d’incident.',
         },
       };
     }
@@ -172,7 +227,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       sqlite,
       now,
       log,
-      posteCode: getSetting(sqlite, 'poste_code') ?? 'P01',
+      posteCode: posteCode(),
       sessions,
     };
   }

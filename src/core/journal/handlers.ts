@@ -3,7 +3,7 @@ import type { HandlerGroup } from '../context';
 import { requireSession } from '../context';
 import { appendJournal } from './chain';
 import { listJournal } from './list';
-import { verifyChain, verifyLedger } from './verify';
+import { verifyAll } from './verify';
 
 export const journalHandlers = {
   'journal.list'(args, ctx) {
@@ -13,9 +13,7 @@ export const journalHandlers = {
   'journal.verify'(_args, ctx) {
     const session = requireSession(ctx);
     const started = performance.now();
-    const operations = verifyChain(ctx.sqlite, 'operations');
-    const technique = verifyChain(ctx.sqlite, 'technique');
-    const ledger = verifyLedger(ctx.sqlite);
+    const { operations, technique, ledger } = verifyAll(ctx.sqlite);
     const ok = operations.ok && technique.ok && ledger.ok;
     const verifiedAt = ctx.now().toISOString();
     const report: VerifyReport = {

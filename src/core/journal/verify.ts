@@ -4,7 +4,10 @@
 import type Database from 'better-sqlite3';
 import type { ChainReport, JournalBook, LedgerReport } from '../../shared/contract';
 import { formatEuro } from '../../shared/money';
+import { formatReceiptNumber } from '../payments/receipt-numbers';
+import { canonicalJson } from './canonical';
 import { entryHash, GENESIS_HASH, journalTables } from './chain';
+import { parisYear } from './paris-time';
 
 /** A journal row as a raw array (faster than objects over a million rows), in SELECT order. */
 type RawEntry = [
@@ -188,13 +191,27 @@ export function verifyChain(sqlite: Database.Database, book: JournalBook): Chain
 
 interface PaymentCheckRow {
   id: number;
-  amount_cents: number;
-  credit_created_cents: number;
-  receipt_number: string;
+  command_id: string;
   regie_id: number;
   family_id: number;
+  agent_id: number;
+  poste_code: string;
+  mode: string;
+  amount_cents: number;
+  tendered_cents: number | null;
+  change_cents: number | null;
+  credit_created_cents: number;
+  details: string;
+  receipt_year: number;
+  receipt_seq: number;
+  receipt_number: string;
+  recorded_at: string;
   journal_seq: number;
   kind: string | null;
+  j_instant: string | null;
+  j_agent_id: number | null;
+  j_regie_id: number | null;
+  j_poste_code: string | null;
   payload: string | null;
   allocated: number | null;
   allocation_list: string | null;
@@ -208,10 +225,74 @@ function allocationKey(list: { invoiceId: number; amountCents: number }[]): stri
     .join(',');
 }
 
+/** Canonical text of a JSON column, or null when it does not parse. */
+function canonicalText(text: string): string | null {
+  try {
+    return canonicalJson(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Paris year of a UTC instant. Paris is one or two hours ahead of UTC, so the years differ
+ * only on the evening of 31 December (UTC); elsewhere the instant's own year is the answer,
+ * which spares a time-zone conversion per payment on a large ledger.
+ */
+function receiptYearOf(recordedAt: string): number {
+  return recordedAt.slice(5, 10) === '12-31'
+    ? parisYear(new Date(recordedAt))
+    : Number(recordedAt.slice(0, 4));
+}
+
+/**
+ * The columns of a payment row that disagree with its journal entry. Every column is compared:
+ * the hash chain protects the entry, so a row edited with the guards dropped (mode, cheque
+ * details, agent, instant...) must not pass for the original.
+ */
+function paymentMismatches(p: PaymentCheckRow, payload: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const same = (column: string, row: unknown, journal: unknown) => {
+    if (row !== journal) out.push(column);
+  };
+  same('id', p.id, payload.paymentId);
+  same('commande', p.command_id, payload.commandId);
+  same('régie', p.regie_id, payload.regieId);
+  same('régie (en-tête)', p.regie_id, p.j_regie_id);
+  same('famille', p.family_id, payload.familyId);
+  same('agent', p.agent_id, p.j_agent_id);
+  same('poste', p.poste_code, p.j_poste_code);
+  same('mode', p.mode, payload.mode);
+  same('montant', p.amount_cents, payload.amountCents);
+  same('somme remise', p.tendered_cents, payload.tenderedCents ?? null);
+  same('monnaie rendue', p.change_cents, payload.changeCents ?? null);
+  same('avoir créé', p.credit_created_cents, payload.creditCreatedCents);
+  same('date', p.recorded_at, p.j_instant);
+  same('numéro de reçu', p.receipt_number, payload.receiptNumber);
+  const details = canonicalText(p.details);
+  let journalDetails: string | null = null;
+  try {
+    journalDetails = canonicalJson(payload.details);
+  } catch {
+    journalDetails = null;
+  }
+  if (details === null || details !== journalDetails) out.push('détails du moyen de paiement');
+  // The number is R-<REGIE>-<POSTE>-<YYYY>-<NNNNNN>: year and seq columns must be the ones it
+  // spells, and the year the Paris year of the instant.
+  const expectedNumber =
+    typeof payload.regieCode === 'string'
+      ? formatReceiptNumber(payload.regieCode, p.poste_code, p.receipt_year, p.receipt_seq)
+      : null;
+  if (expectedNumber !== p.receipt_number) out.push('année ou rang du reçu');
+  if (p.receipt_year !== receiptYearOf(p.recorded_at)) out.push('année du reçu');
+  return out;
+}
+
 /**
  * Checks the ledger tables against the journal: each payment, cancellation and credit use has
- * its journal entry and agrees with it, each such entry has its row, every invoice's paid
- * amount is the sum of its allocations and no credit balance is negative.
+ * its journal entry and agrees with it column by column, receipt numbers have no gap, each
+ * such entry has its row, every invoice's paid amount is the sum of its allocations and no
+ * credit balance is negative.
  */
 export function verifyLedger(sqlite: Database.Database): LedgerReport {
   let checkedPayments = 0;
@@ -224,8 +305,11 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
 
   const payments = sqlite
     .prepare(
-      `SELECT p.id, p.amount_cents, p.credit_created_cents, p.receipt_number, p.regie_id, p.family_id,
-              p.journal_seq, j.kind, j.payload, a.allocated, a.allocation_list, cm.credit_moved
+      `SELECT p.id, p.command_id, p.regie_id, p.family_id, p.agent_id, p.poste_code, p.mode, p.amount_cents,
+              p.tendered_cents, p.change_cents, p.credit_created_cents, p.details, p.receipt_year,
+              p.receipt_seq, p.receipt_number, p.recorded_at, p.journal_seq,
+              j.kind, j.instant AS j_instant, j.agent_id AS j_agent_id, j.regie_id AS j_regie_id,
+              j.poste_code AS j_poste_code, j.payload, a.allocated, a.allocation_list, cm.credit_moved
        FROM payment p
        LEFT JOIN journal_entry j ON j.seq = p.journal_seq
        LEFT JOIN (SELECT payment_id, SUM(amount_cents) AS allocated,
@@ -237,21 +321,15 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
     )
     .iterate() as IterableIterator<PaymentCheckRow>;
   let paymentError: string | null = null;
+  let mismatches: string[] = [];
   for (const p of payments) {
     checkedPayments++;
     const payload = p.payload ? parsePayload(p.payload) : null;
     const label = `Paiement ${p.receipt_number}`;
     if (!payload || p.kind !== 'paiement') {
       paymentError = `${label} : son écriture au journal (n° ${p.journal_seq}) est absente ou d’une autre nature.`;
-    } else if (
-      payload.paymentId !== p.id ||
-      payload.amountCents !== p.amount_cents ||
-      payload.receiptNumber !== p.receipt_number ||
-      payload.regieId !== p.regie_id ||
-      payload.familyId !== p.family_id ||
-      payload.creditCreatedCents !== p.credit_created_cents
-    ) {
-      paymentError = `${label} : la ligne de paiement ne correspond plus à son écriture au journal n° ${p.journal_seq}.`;
+    } else if ((mismatches = paymentMismatches(p, payload)).length > 0) {
+      paymentError = `${label} : la ligne de paiement ne correspond plus à son écriture au journal n° ${p.journal_seq} (${mismatches.join(', ')}).`;
     } else if ((p.allocated ?? 0) + p.credit_created_cents !== p.amount_cents) {
       paymentError = `${label} : les affectations (${formatEuro(p.allocated ?? 0)}) plus l’avoir créé (${formatEuro(p.credit_created_cents)}) ne font pas le montant (${formatEuro(p.amount_cents)}).`;
     } else if ((p.credit_moved ?? 0) !== p.credit_created_cents) {
@@ -268,6 +346,28 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
     if (paymentError) break;
   }
   if (paymentError) return report(paymentError);
+
+  // Receipt numbers are gapless per régie, poste and year: with the UNIQUE index on the seq,
+  // "count = max and min = 1" means 1..n with nothing missing.
+  const gap = sqlite
+    .prepare(
+      `SELECT r.code AS regie, p.poste_code, p.receipt_year, count(*) AS n, MIN(p.receipt_seq) AS lo, MAX(p.receipt_seq) AS hi
+       FROM payment p JOIN regie r ON r.id = p.regie_id
+       GROUP BY p.regie_id, p.poste_code, p.receipt_year
+       HAVING count(*) <> MAX(p.receipt_seq) OR MIN(p.receipt_seq) <> 1
+       ORDER BY p.regie_id, p.poste_code, p.receipt_year LIMIT 1`,
+    )
+    .get() as
+    | { regie: string; poste_code: string; receipt_year: number; n: number; lo: number; hi: number }
+    | undefined;
+  if (gap) {
+    return report(
+      `Numérotation des reçus de la régie ${gap.regie}, poste ${gap.poste_code}, année ${gap.receipt_year} : ${gap.n} reçus pour les rangs ${gap.lo} à ${gap.hi}. Des reçus manquent : la numérotation doit être continue.`,
+    );
+  }
+
+  const cancellationError = checkCancellations(sqlite) ?? checkCreditUses(sqlite);
+  if (cancellationError) return report(cancellationError);
 
   const orphan = (sql: string, what: string): string | null => {
     const row = sqlite.prepare(sql).get() as { seq: number } | undefined;
@@ -360,6 +460,41 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
       checkedInvoices,
     );
   }
+  // Each invoice's creation and status changes are recorded by trigger (migration
+  // invoice_guards): the part paid outside Guichet must still be the one it was created with,
+  // and its status the last one recorded. A difference means the triggers were bypassed.
+  const badHistory = sqlite
+    .prepare(
+      `SELECT i.number, i.status, i.paid_outside_cents, c.paid_outside_cents AS created_outside,
+              (SELECT new_status FROM invoice_status_change WHERE invoice_id = i.id ORDER BY id DESC LIMIT 1) AS last_status
+       FROM invoice i
+       LEFT JOIN invoice_status_change c ON c.id = (
+         SELECT MIN(id) FROM invoice_status_change WHERE invoice_id = i.id AND old_status IS NULL)
+       WHERE c.id IS NULL OR c.paid_outside_cents <> i.paid_outside_cents
+          OR last_status IS NOT i.status
+       ORDER BY i.id LIMIT 1`,
+    )
+    .get() as
+    | {
+        number: string;
+        status: string;
+        paid_outside_cents: number;
+        created_outside: number | null;
+        last_status: string | null;
+      }
+    | undefined;
+  if (badHistory) {
+    const why =
+      badHistory.created_outside === null
+        ? 'sa création n’est pas dans l’historique des factures'
+        : badHistory.created_outside !== badHistory.paid_outside_cents
+          ? `la part payée hors de Guichet est passée de ${formatEuro(badHistory.created_outside)} à ${formatEuro(badHistory.paid_outside_cents)}`
+          : `son statut (${badHistory.status}) n’est pas le dernier enregistré dans l’historique (${badHistory.last_status ?? 'aucun'})`;
+    return report(
+      `Facture ${badHistory.number} : ${why}. La facture a été modifiée hors de Guichet.`,
+      checkedInvoices,
+    );
+  }
   const negativeCredit = sqlite
     .prepare(
       `SELECT f.code, r.code AS regie, SUM(m.amount_cents) AS balance
@@ -374,4 +509,120 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
     );
   }
   return { ok: true, checkedPayments, checkedInvoices, firstError: null };
+}
+
+interface CancellationCheckRow {
+  id: number;
+  command_id: string;
+  payment_id: number | null;
+  credit_use_id: number | null;
+  reason: string;
+  agent_id: number;
+  poste_code: string;
+  cancelled_at: string;
+  journal_seq: number;
+  kind: string | null;
+  j_instant: string | null;
+  j_agent_id: number | null;
+  j_poste_code: string | null;
+  payload: string | null;
+}
+
+/** Every column of every cancellation against its journal entry. */
+function checkCancellations(sqlite: Database.Database): string | null {
+  const rows = sqlite
+    .prepare(
+      `SELECT c.id, c.command_id, c.payment_id, c.credit_use_id, c.reason, c.agent_id, c.poste_code,
+              c.cancelled_at, c.journal_seq, j.kind, j.instant AS j_instant, j.agent_id AS j_agent_id,
+              j.poste_code AS j_poste_code, j.payload
+       FROM cancellation c LEFT JOIN journal_entry j ON j.seq = c.journal_seq ORDER BY c.id`,
+    )
+    .iterate() as IterableIterator<CancellationCheckRow>;
+  for (const c of rows) {
+    const payload = c.payload ? parsePayload(c.payload) : null;
+    const expectedKind = c.payment_id !== null ? 'annulation' : 'annulation_avoir';
+    if (!payload || c.kind !== expectedKind) continue; // reported by the orphan checks
+    const bad: string[] = [];
+    if (payload.cancellationId !== c.id) bad.push('id');
+    if (payload.commandId !== c.command_id) bad.push('commande');
+    if (c.payment_id !== null && payload.paymentId !== c.payment_id) bad.push('paiement annulé');
+    if (c.credit_use_id !== null && payload.creditUseId !== c.credit_use_id) {
+      bad.push('utilisation d’avoir annulée');
+    }
+    if (payload.reason !== c.reason) bad.push('motif');
+    if (c.agent_id !== c.j_agent_id) bad.push('agent');
+    if (c.poste_code !== c.j_poste_code) bad.push('poste');
+    if (c.cancelled_at !== c.j_instant) bad.push('date');
+    if (bad.length > 0) {
+      return `Annulation n° ${c.id} : la ligne ne correspond plus à son écriture au journal n° ${c.journal_seq} (${bad.join(', ')}).`;
+    }
+  }
+  return null;
+}
+
+interface CreditUseCheckRow {
+  id: number;
+  command_id: string;
+  regie_id: number;
+  family_id: number;
+  agent_id: number;
+  poste_code: string;
+  amount_cents: number;
+  used_at: string;
+  journal_seq: number;
+  kind: string | null;
+  j_instant: string | null;
+  j_agent_id: number | null;
+  j_regie_id: number | null;
+  j_poste_code: string | null;
+  payload: string | null;
+}
+
+/** Every column of every credit use against its journal entry. */
+function checkCreditUses(sqlite: Database.Database): string | null {
+  const rows = sqlite
+    .prepare(
+      `SELECT u.id, u.command_id, u.regie_id, u.family_id, u.agent_id, u.poste_code, u.amount_cents, u.used_at,
+              u.journal_seq, j.kind, j.instant AS j_instant, j.agent_id AS j_agent_id,
+              j.regie_id AS j_regie_id, j.poste_code AS j_poste_code, j.payload
+       FROM credit_use u LEFT JOIN journal_entry j ON j.seq = u.journal_seq ORDER BY u.id`,
+    )
+    .iterate() as IterableIterator<CreditUseCheckRow>;
+  for (const u of rows) {
+    const payload = u.payload ? parsePayload(u.payload) : null;
+    if (!payload || u.kind !== 'utilisation_avoir') continue; // reported by the orphan checks
+    const bad: string[] = [];
+    if (payload.creditUseId !== u.id) bad.push('id');
+    if (payload.commandId !== u.command_id) bad.push('commande');
+    if (payload.regieId !== u.regie_id || u.j_regie_id !== u.regie_id) bad.push('régie');
+    if (payload.familyId !== u.family_id) bad.push('famille');
+    if (payload.amountCents !== u.amount_cents) bad.push('montant');
+    if (u.agent_id !== u.j_agent_id) bad.push('agent');
+    if (u.poste_code !== u.j_poste_code) bad.push('poste');
+    if (u.used_at !== u.j_instant) bad.push('date');
+    if (bad.length > 0) {
+      return `Utilisation d’avoir n° ${u.id} : la ligne ne correspond plus à son écriture au journal n° ${u.journal_seq} (${bad.join(', ')}).`;
+    }
+  }
+  return null;
+}
+
+export interface IntegrityReports {
+  operations: ChainReport;
+  technique: ChainReport;
+  ledger: LedgerReport;
+}
+
+/**
+ * Both chains and the ledger, read inside one transaction: in WAL mode its first read fixes a
+ * snapshot, so a payment committed by another process between two reads cannot make the
+ * ledger disagree with a chain read a moment earlier (a false alarm for the auditor).
+ */
+export function verifyAll(sqlite: Database.Database): IntegrityReports {
+  const run = () => ({
+    operations: verifyChain(sqlite, 'operations'),
+    technique: verifyChain(sqlite, 'technique'),
+    ledger: verifyLedger(sqlite),
+  });
+  return sqlite.inTransaction ? run() : sqlite.transaction(run).deferred();
 }

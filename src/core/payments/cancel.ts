@@ -19,6 +19,7 @@ import {
 } from './ledger';
 import { runTillGuards } from './till-guard';
 import { prepared } from '../db/prepared';
+import { agentDisplayName } from '../receipts/receipt-data-builder';
 
 export const CANCEL_HANDLER = 'payments.cancel';
 
@@ -166,6 +167,8 @@ export function cancelPayment(
           mode: p.mode,
           amountCents: p.amount_cents,
           reason: input.reason,
+          // Named so it sorts after amountCents: verify's fast path reads the payload's start.
+          cancelledByName: agentDisplayName(sqlite, input.agentId),
           allocations,
           creditRemovedCents: p.credit_created_cents,
           balance: {

@@ -47,6 +47,51 @@ async function renderAfterCommit(
   }
 }
 
+/**
+ * Everything after the commit of a payment or a cancellation: the receipt's data and, when
+ * asked, its PDF. A failure here must not look like a failed operation (the agent would take
+ * the money twice): the result is a success with no receipt or no print and a French warning
+ * saying the operation is recorded and how to get its receipt.
+ */
+async function afterCommit(
+  ctx: HandlerContext,
+  r: {
+    paymentId: number;
+    kind: 'paiement' | 'annulation';
+    receiptNumber: string;
+    layout: ReceiptLayout | undefined;
+  },
+): Promise<{ receipt: ReceiptData | null; print: ReceiptFile | null; warning: string | null }> {
+  const what = r.kind === 'paiement' ? 'Le paiement' : 'L’annulation';
+  let receipt: ReceiptData;
+  try {
+    receipt = buildReceiptData(ctx.sqlite, {
+      paymentId: r.paymentId,
+      kind: r.kind,
+      duplicata: false,
+    });
+  } catch (e) {
+    ctx.log.error(
+      { err: e, receipt: r.receiptNumber },
+      'opération enregistrée, reçu non constitué',
+    );
+    return {
+      receipt: null,
+      print: null,
+      warning: `${what} est bien enregistré(e) sous le n° ${r.receiptNumber}, mais son reçu n’a pas pu être préparé. Ne recommencez pas l’opération : imprimez le reçu depuis l’historique des paiements de la famille.`,
+    };
+  }
+  if (!r.layout) return { receipt, print: null, warning: null };
+  const print = await renderAfterCommit(ctx, receipt, r.layout);
+  return {
+    receipt,
+    print,
+    warning: print
+      ? null
+      : `${what} est bien enregistré(e) sous le n° ${r.receiptNumber}, mais le reçu n’a pas pu être imprimé. Ne recommencez pas l’opération : imprimez le reçu depuis l’historique des paiements de la famille.`,
+  };
+}
+
 /** Records the reprint (a DUPLICATA) in the ledger and the journal, or finds it on replay. */
 function recordReprint(
   sqlite: Database.Database,
@@ -135,16 +180,32 @@ export const paymentHandlers = {
       posteCode: ctx.posteCode,
       now: ctx.now(),
     });
-    const receipt = buildReceiptData(ctx.sqlite, { paymentId, kind: 'paiement', duplicata: false });
+    // Committed: from here on nothing may report the payment as not recorded.
+    const p = prepared(
+      ctx.sqlite,
+      'SELECT receipt_number, amount_cents, change_cents, credit_created_cents FROM payment WHERE id = ?',
+    ).get(paymentId) as {
+      receipt_number: string;
+      amount_cents: number;
+      change_cents: number | null;
+      credit_created_cents: number;
+    };
+    const after = await afterCommit(ctx, {
+      paymentId,
+      kind: 'paiement',
+      receiptNumber: p.receipt_number,
+      // A replay returns no print: the original was handed over the first time, and another
+      // copy is a DUPLICATA, journaled, through payments.receipt.
+      layout: replayed ? undefined : printLayout,
+    });
     return {
       paymentId,
-      receiptNumber: receipt.receiptNumber,
-      amountCents: receipt.amountCents,
-      changeCents: receipt.changeCents,
-      creditCreatedCents: receipt.creditCreatedCents,
+      receiptNumber: p.receipt_number,
+      amountCents: p.amount_cents,
+      changeCents: p.change_cents,
+      creditCreatedCents: p.credit_created_cents,
       replayed,
-      receipt,
-      print: await renderAfterCommit(ctx, receipt, printLayout),
+      ...after,
     };
   },
 
@@ -177,18 +238,21 @@ export const paymentHandlers = {
       posteCode: ctx.posteCode,
       now: ctx.now(),
     });
-    const receipt = buildReceiptData(ctx.sqlite, {
+    const p = prepared(ctx.sqlite, 'SELECT receipt_number FROM payment WHERE id = ?').get(
+      args.paymentId,
+    ) as { receipt_number: string };
+    const after = await afterCommit(ctx, {
       paymentId: args.paymentId,
       kind: 'annulation',
-      duplicata: false,
+      receiptNumber: p.receipt_number,
+      layout: replayed ? undefined : args.printLayout,
     });
     return {
       cancellationId,
       paymentId: args.paymentId,
-      receiptNumber: receipt.receiptNumber,
+      receiptNumber: p.receipt_number,
       replayed,
-      receipt,
-      print: await renderAfterCommit(ctx, receipt, args.printLayout),
+      ...after,
     };
   },
 

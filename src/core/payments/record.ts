@@ -21,6 +21,7 @@ import { formatReceiptNumber, nextReceiptSeq } from './receipt-numbers';
 import { methodDetails, planPayment } from './rules';
 import { runTillGuards } from './till-guard';
 import { prepared } from '../db/prepared';
+import { receiptHeaderNow } from '../receipts/receipt-data-builder';
 
 export const RECORD_HANDLER = 'payments.record';
 
@@ -152,6 +153,11 @@ export function recordPayment(
           details,
           allocations,
           creditCreatedCents: plan.creditCreatedCents,
+          receiptHeader: receiptHeaderNow(sqlite, {
+            familyId: plan.family.id,
+            regieId: plan.regie.id,
+            agentId: input.agentId,
+          }),
           balance: {
             dueCents: dueBalance(sqlite, plan.family.id, plan.regie.id),
             creditCents: creditBalance(sqlite, plan.family.id, plan.regie.id),

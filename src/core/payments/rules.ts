@@ -158,6 +158,46 @@ export function invoiceViolation(
   return null;
 }
 
+/**
+ * When money would go to credit by default while the family still owes invoices of this régie
+ * that cannot be paid here (en trésorerie, or en prélèvement when the régie does not take other
+ * means for them), the violation that stops it; null otherwise.
+ */
+function unpayableViolation(
+  sqlite: Database.Database,
+  familyId: number,
+  regie: RegieRow,
+  creditCents: number,
+): RuleViolation | null {
+  const rows = prepared(
+    sqlite,
+    `SELECT ${invoiceColumns} FROM invoice
+       WHERE family_id = ? AND regie_id = ? AND paid_cents < amount_cents
+         AND (status = 'tresorerie' OR (status = 'prelevement' AND ? = 0))
+       ORDER BY due_date, id`,
+  ).all(familyId, regie.id, regie.allow_direct_debit_payment) as InvoiceRow[];
+  if (rows.length === 0) return null;
+  const list = (status: InvoiceRow['status']) =>
+    rows
+      .filter((r) => r.status === status)
+      .map((r) => `${r.number} (${formatEuro(r.amount_cents - r.paid_cents)})`)
+      .join(', ');
+  const tresorerie = list('tresorerie');
+  const excess = formatEuro(creditCents);
+  if (tresorerie) {
+    return violation(
+      'FACTURE_TRESORERIE',
+      `La famille doit encore des factures transmises au Trésor public : ${tresorerie}. La régie ne peut plus les encaisser, et l’excédent de ${excess} deviendrait un avoir. Invitez la famille à les régler auprès du Trésor public (service de gestion comptable indiqué sur l’avis de sommes à payer) et encaissez seulement ce qui est dû à la régie ; pour mettre quand même ${excess} en avoir, indiquez-le expressément dans la répartition.`,
+      { invoiceId: rows.find((r) => r.status === 'tresorerie')?.id },
+    );
+  }
+  return violation(
+    'FACTURE_PRELEVEMENT',
+    `La famille a des factures réglées par prélèvement automatique : ${list('prelevement')}. La régie ne peut pas les encaisser autrement, et l’excédent de ${excess} deviendrait un avoir. Laissez le prélèvement s’effectuer et encaissez seulement ce qui est dû à la régie ; pour mettre quand même ${excess} en avoir, indiquez-le expressément dans la répartition.`,
+    { invoiceId: rows[0]?.id },
+  );
+}
+
 export interface AllocationPlan {
   lines: (AllocationPreviewLine & { invoice: InvoiceRow })[];
   allocatedCents: number;
@@ -432,6 +472,21 @@ export function planPayment(sqlite: Database.Database, draft: PaymentDraft): Pay
     }
   } else {
     creditCreatedCents = Math.max(draft.amountCents - plan.allocatedCents, 0);
+    const acknowledged = draft.toCreditCents !== undefined;
+    if (acknowledged && draft.toCreditCents !== creditCreatedCents) {
+      violations.push(
+        violation(
+          'REPARTITION_INCOHERENTE',
+          `La part mise en avoir (${formatEuro(draft.toCreditCents ?? 0)}) ne correspond pas à l’excédent de la répartition automatique (${formatEuro(creditCreatedCents)}). Corrigez la part en avoir ou détaillez la répartition.`,
+        ),
+      );
+    } else if (creditCreatedCents > 0 && !acknowledged && regie.allow_credit) {
+      // Money brought for a debt the régie can no longer collect would otherwise vanish into
+      // credit without anyone deciding it: the agent is stopped and told where the family must
+      // pay. Putting it on credit all the same takes an explicit toCreditCents.
+      const blocked = unpayableViolation(sqlite, family.id, regie, creditCreatedCents);
+      if (blocked) violations.push(blocked);
+    }
   }
   if (creditCreatedCents > 0 && !regie.allow_credit) {
     violations.push(

@@ -192,9 +192,15 @@ export interface PaymentRecorded {
   creditCreatedCents: number;
   /** True when this commandId had already been executed: nothing new was recorded. */
   replayed: boolean;
-  receipt: ReceiptView;
-  /** Present when printLayout was given. */
+  /** Null only when the payment is recorded but its receipt could not be prepared (see warning). */
+  receipt: ReceiptView | null;
+  /**
+   * The original receipt, when printLayout was given, the first time only: a replay returns
+   * null (another copy is a DUPLICATA, through payments.receipt).
+   */
   print: ReceiptFile | null;
+  /** French: the operation is recorded but its receipt or print failed; what to do. */
+  warning: string | null;
 }
 
 export interface PaymentCancelled {
@@ -202,8 +208,11 @@ export interface PaymentCancelled {
   paymentId: number;
   receiptNumber: string;
   replayed: boolean;
-  receipt: ReceiptView;
+  /** As for PaymentRecorded: null only with a warning. */
+  receipt: ReceiptView | null;
+  /** The original cancellation receipt, first time only (null on a replay). */
   print: ReceiptFile | null;
+  warning: string | null;
 }
 
 export interface CreditApplied {

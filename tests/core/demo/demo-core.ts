@@ -60,14 +60,19 @@ export async function openDemoCore(): Promise<DemoCore> {
  * A digest of every table's rows in rowid order, FTS shadow tables included. Agents' password
  * hashes (random salts) and migration timestamps are the only columns left out.
  */
-export function contentDigest(sqlite: Database.Database): string {
+export function contentDigest(
+  sqlite: Database.Database,
+  opts: { skipTables?: readonly string[] } = {},
+): string {
   const tables = (
     sqlite
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_migrations' ORDER BY name",
       )
       .all() as { name: string }[]
-  ).map((t) => t.name);
+  )
+    .map((t) => t.name)
+    .filter((t) => !opts.skipTables?.includes(t));
   const h = createHash('sha256');
   for (const t of tables) {
     h.update(`\n#${t}\n`);

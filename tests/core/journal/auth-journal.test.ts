@@ -5,17 +5,23 @@ import { LOGINS, PASSWORDS, openTestCore, type TestCore } from '../fixtures';
 let t: TestCore;
 
 beforeEach(async () => {
-  t = await openTestCore();
+  // No till session: these tests check the journal holds nothing but the authentication events.
+  t = await openTestCore({ till: false });
 });
 afterEach(() => t.close());
 
+// The start of the core is journaled at every start (demarrage); these tests look past it.
 const kinds = (table: 'journal_entry' | 'tech_journal_entry') =>
-  (t.sqlite.prepare(`SELECT kind FROM ${table} ORDER BY seq`).all() as { kind: string }[]).map(
-    (r) => r.kind,
-  );
+  (
+    t.sqlite.prepare(`SELECT kind FROM ${table} WHERE kind <> 'demarrage' ORDER BY seq`).all() as {
+      kind: string;
+    }[]
+  ).map((r) => r.kind);
 const payloads = (table: 'journal_entry' | 'tech_journal_entry') =>
   (
-    t.sqlite.prepare(`SELECT payload FROM ${table} ORDER BY seq`).all() as { payload: string }[]
+    t.sqlite
+      .prepare(`SELECT payload FROM ${table} WHERE kind <> 'demarrage' ORDER BY seq`)
+      .all() as { payload: string }[]
   ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
 
 describe('authentication journal', () => {

@@ -18,7 +18,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const pay = (amountCents = 1000) =>
+/** toCreditCents: the excess the agent explicitly puts on credit (Dupond has a debt en trésorerie). */
+const pay = (amountCents = 1000, toCreditCents?: number) =>
   t.call(
     'payments.record',
     {
@@ -27,6 +28,7 @@ const pay = (amountCents = 1000) =>
       regieId: IDS.sco,
       amountCents,
       method: { mode: 'cheque', bank: 'LCL', number: '1234567', drawer: 'DUPOND', payee: 'DGFiP' },
+      ...(toCreditCents !== undefined ? { toCreditCents } : {}),
     },
     regisseur,
   );
@@ -80,7 +82,13 @@ describe('operations journal', () => {
       prev_hash: string;
       hash: string;
     }[];
-    expect(rows.map((r) => r.kind)).toEqual(['connexion', 'paiement', 'paiement']);
+    // The fixture opens the till (issue 4) before the test: its opening is the first entry.
+    expect(rows.map((r) => r.kind)).toEqual([
+      'ouverture_caisse',
+      'connexion',
+      'paiement',
+      'paiement',
+    ]);
     let prev = GENESIS_HASH;
     for (const r of rows) {
       expect(r.prev_hash).toBe(prev);
@@ -98,19 +106,19 @@ describe('operations journal', () => {
       prev = r.hash;
     }
     expect(t.sqlite.prepare('SELECT last_seq, last_hash FROM journal_tip').get()).toEqual({
-      last_seq: 3,
+      last_seq: 4,
       last_hash: prev,
     });
     const report = await verify();
     expect(report.ok).toBe(true);
-    expect(report.operations).toMatchObject({ ok: true, entries: 4, lastSeq: 4, firstError: null });
+    expect(report.operations).toMatchObject({ ok: true, entries: 5, lastSeq: 5, firstError: null });
     expect(report.ledger).toMatchObject({ ok: true, checkedPayments: 2 });
   });
 
   it('refuses raw UPDATE and DELETE on the journal and the ledger tables', async () => {
     // Rows in every ledger table: a payment leaving credit, a use of that credit, a second
     // payment cancelled, a reprint.
-    const p = await pay(65000);
+    const p = await pay(65000, 3100);
     t.sqlite
       .prepare(
         `INSERT INTO invoice (id, number, regie_id, family_id, label, period, issue_date, due_date, amount_cents, refdet, status, source)
@@ -122,7 +130,7 @@ describe('operations journal', () => {
       { commandId: newCommandId(), familyId: IDS.dupond, regieId: IDS.sco },
       regisseur,
     );
-    const p2 = await pay(1000);
+    const p2 = await pay(1000, 1000);
     await t.call(
       'payments.cancel',
       { commandId: newCommandId(), paymentId: p2.paymentId, reason: 'Erreur de saisie' },
@@ -268,12 +276,15 @@ describe('operations journal', () => {
     const report = await verify();
     expect(report.operations.ok).toBe(true);
     expect(report.ledger.firstError?.message).toBe(
-      `Paiement ${p.receiptNumber} : la ligne de paiement ne correspond plus à son écriture au journal n° 2.`,
+      `Paiement ${p.receiptNumber} : la ligne de paiement ne correspond plus à son écriture au journal n° 3 (montant).`,
     );
   });
 
   it('detects an invoice whose paid amount disagrees with its allocations', async () => {
     await pay(1000);
+    // The database refuses it (migration invoice_guards); someone who drops the trigger first
+    // is still caught by the verifier.
+    t.sqlite.exec('DROP TRIGGER invoice_paid_from_allocations');
     t.sqlite.prepare('UPDATE invoice SET paid_cents = 4900 WHERE id = ?').run(IDS.inv1);
     const report = await verify();
     expect(report.ledger.firstError?.message).toBe(
@@ -301,6 +312,7 @@ describe('operations journal', () => {
       regisseur,
     );
     expect((await verify()).ledger.ok).toBe(true);
+    t.sqlite.exec('DROP TRIGGER invoice_paid_outside_fixed; DROP TRIGGER invoice_status_changed');
     t.sqlite.prepare('UPDATE invoice SET paid_outside_cents = 1000 WHERE id = 90').run();
     expect((await verify()).ledger.firstError?.message).toBe(
       'Facture FAC-SCO-0090 : montant payé enregistré 50,00\u202f€, mais ses affectations font 30,00\u202f€ plus 10,00\u202f€ payés hors de Guichet.',
@@ -327,7 +339,7 @@ describe('operations journal', () => {
     let prev = GENESIS_HASH;
     for (const r of rows) {
       const payload =
-        r.seq === 3 ? r.payload.replace('"netCents":3000', '"netCents":2999') : r.payload;
+        r.seq === 4 ? r.payload.replace('"netCents":3000', '"netCents":2999') : r.payload;
       const hash = entryHash(prev, {
         seq: r.seq,
         instant: r.instant,
@@ -344,7 +356,7 @@ describe('operations journal', () => {
     }
     t.sqlite.prepare('UPDATE journal_tip SET last_hash = ?').run(prev);
     const report = await verify();
-    expect(report.operations.firstError?.seq).toBe(3);
+    expect(report.operations.firstError?.seq).toBe(4);
     expect(report.operations.firstError?.message).toMatch(/totaux perpétuels/);
   });
 
@@ -443,8 +455,9 @@ describe('journal.list', () => {
     const on18 = await t.call('journal.list', { from: '2026-03-18', to: '2026-03-18' }, controleur);
     expect(on18.entries.map((e) => e.kind)).toEqual(['connexion', 'configuration']);
     const on16 = await t.call('journal.list', { from: '2026-03-16', to: '2026-03-17' }, controleur);
-    expect(on16.total).toBe(6);
+    expect(on16.total).toBe(7); // the till opening, the login and five payments
     const tech = await t.call('journal.list', { book: 'technique' }, controleur);
-    expect(tech.total).toBe(0);
+    // Only the start of the core, journaled at every start.
+    expect(tech.entries.map((e) => e.kind)).toEqual(['demarrage']);
   });
 });

@@ -23,7 +23,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const record = (amountCents: number) =>
+/** toCreditCents: the excess the agent explicitly puts on credit (Dupond has a debt en trésorerie). */
+const record = (amountCents: number, toCreditCents?: number) =>
   t.call(
     'payments.record',
     {
@@ -38,6 +39,7 @@ const record = (amountCents: number) =>
         drawer: 'DUPOND Hélène',
         payee: 'DGFiP',
       },
+      ...(toCreditCents !== undefined ? { toCreditCents } : {}),
     },
     mandataire,
   );
@@ -66,7 +68,7 @@ describe('payments.cancel', () => {
         .all()
         .map((r) => (r as { amount_cents: number }).amount_cents),
     ).toEqual([4900, 5100, -4900, -5100]);
-    expect(c.receipt).toMatchObject({
+    expect(c.receipt!).toMatchObject({
       kind: 'annulation',
       receiptNumber: p.receiptNumber,
       amountCents: 10000,
@@ -75,7 +77,7 @@ describe('payments.cancel', () => {
       balanceDueCents: 4900 + 12000 + 45000 + 2500,
     });
     expect(
-      c.receipt.allocations.map((a) => [a.invoiceNumber, a.allocatedCents, a.remainingCents]),
+      c.receipt!.allocations.map((a) => [a.invoiceNumber, a.allocatedCents, a.remainingCents]),
     ).toEqual([
       ['FAC-SCO-0001', 4900, 4900],
       ['FAC-SCO-0002', 5100, 12000],
@@ -94,7 +96,7 @@ describe('payments.cancel', () => {
     expect(totals).toEqual({ collectedCents: 10000, cancelledCents: 10000, netCents: 0 });
     // The invoices are payable again.
     const again = await record(4900);
-    expect(again.receipt.allocations[0]?.invoiceNumber).toBe('FAC-SCO-0001');
+    expect(again.receipt!.allocations[0]?.invoiceNumber).toBe('FAC-SCO-0001');
   });
 
   it('cannot be done twice', async () => {
@@ -162,7 +164,7 @@ describe('payments.cancel', () => {
   });
 
   it('removes the credit the payment created', async () => {
-    const p = await record(65000);
+    const p = await record(65000, 3100);
     expect(creditBalance(t.sqlite, IDS.dupond, IDS.sco)).toBe(3100);
     const c = await t.call(
       'payments.cancel',
@@ -170,12 +172,12 @@ describe('payments.cancel', () => {
       regisseur,
     );
     expect(creditBalance(t.sqlite, IDS.dupond, IDS.sco)).toBe(0);
-    expect(c.receipt.creditCreatedCents).toBe(3100);
-    expect(c.receipt.balanceCreditCents).toBe(0);
+    expect(c.receipt!.creditCreatedCents).toBe(3100);
+    expect(c.receipt!.balanceCreditCents).toBe(0);
   });
 
   it('refuses when the credit it created has been used, until that use is cancelled', async () => {
-    const p = await record(65000); // 31 € of credit
+    const p = await record(65000, 3100); // 31 € of credit
     t.sqlite
       .prepare(
         `INSERT INTO invoice (id, number, regie_id, family_id, label, period, issue_date, due_date, amount_cents, refdet, status, source)

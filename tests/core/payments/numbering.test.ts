@@ -1,7 +1,15 @@
 // Receipt numbers are gapless per régie, poste and Paris year, drawn inside the payment's
 // transaction: a payment that fails after its number was drawn leaves no hole.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IDS, ledgerSnapshot, newCommandId, openTestCore, type TestCore } from '../fixtures';
+import {
+  IDS,
+  ledgerSnapshot,
+  newCommandId,
+  openTestCore,
+  openTill,
+  rolloverTill,
+  type TestCore,
+} from '../fixtures';
 
 let t: TestCore;
 let token: string;
@@ -35,15 +43,20 @@ describe('receipt numbering', () => {
   it('keeps one sequence per poste', async () => {
     await t.call('payments.record', pay(IDS.sco, IDS.dupond), token);
     t.sqlite.prepare("UPDATE setting SET value = 'P02' WHERE key = 'poste_code'").run();
+    openTill(t.sqlite, { posteCode: 'P02', now: new Date(t.clock.ms) });
     const r = await t.call('payments.record', pay(IDS.sco, IDS.dupond), token);
     expect(r.receiptNumber).toBe('R-SCO-P02-2026-000001');
   });
 
   it('restarts on 1 January in Paris, not in UTC', async () => {
     t.clock.ms = Date.parse('2026-12-31T22:59:00.000Z'); // 23:59 in Paris: still 2026
+    // The till of 16 March is closed and a new one opened on 31 December, then again at
+    // midnight: a till session never spans two Paris days.
+    rolloverTill(t.sqlite, new Date(t.clock.ms));
     await t.login('mandataire').then((tok) => (token = tok));
     const a = await t.call('payments.record', pay(IDS.sco, IDS.dupond), token);
     t.clock.ms = Date.parse('2026-12-31T23:01:00.000Z'); // 00:01 on 1 January 2027 in Paris
+    rolloverTill(t.sqlite, new Date(t.clock.ms));
     const b = await t.call('payments.record', pay(IDS.sco, IDS.dupond), token);
     expect(a.receiptNumber).toBe('R-SCO-P01-2026-000001');
     expect(b.receiptNumber).toBe('R-SCO-P01-2027-000001');
@@ -61,7 +74,7 @@ describe('receipt numbering', () => {
     expect(failed.ok).toBe(false);
     if (!failed.ok) {
       expect(failed.error.code).toBe('INTERNE');
-      expect(failed.error.message).toMatch(/n’a pas été enregistrée/);
+      expect(failed.error.message).toMatch(/vérifiez dans l’historique des paiements/);
     }
     expect(ledgerSnapshot(t.sqlite)).toEqual(before);
     t.sqlite.exec('DROP TRIGGER test_fail');

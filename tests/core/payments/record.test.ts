@@ -39,7 +39,7 @@ describe('payments.record', () => {
     expect(r.creditCreatedCents).toBe(0);
     // 49,00 € on the January invoice, the rest (51,00 €) on February; the invoice en trésorerie
     // (older) and the one en prélèvement are skipped.
-    expect(r.receipt.allocations).toEqual([
+    expect(r.receipt!.allocations).toEqual([
       {
         invoiceNumber: 'FAC-SCO-0001',
         invoiceLabel: 'Cantine janvier',
@@ -57,9 +57,9 @@ describe('payments.record', () => {
     expect(paidCents(t.sqlite, IDS.inv2)).toBe(5100);
     expect(paidCents(t.sqlite, IDS.invTresorerie)).toBe(0);
     // Due after: 69 € (Feb) + 450 € (neige) + 25 € (prélèvement) = 544 €.
-    expect(r.receipt.balanceDueCents).toBe(6900 + 45000 + 2500);
-    expect(r.receipt.balanceCreditCents).toBe(0);
-    expect(r.receipt).toMatchObject({
+    expect(r.receipt!.balanceDueCents).toBe(6900 + 45000 + 2500);
+    expect(r.receipt!.balanceCreditCents).toBe(0);
+    expect(r.receipt!).toMatchObject({
       kind: 'paiement',
       duplicata: false,
       posteCode: 'P01',
@@ -81,7 +81,7 @@ describe('payments.record', () => {
     const journal = t.sqlite
       .prepare("SELECT hash, payload FROM journal_entry WHERE kind = 'paiement'")
       .get() as { hash: string; payload: string };
-    expect(r.receipt.verificationCode).toBe(
+    expect(r.receipt!.verificationCode).toBe(
       `${journal.hash.slice(0, 4).toUpperCase()}-${journal.hash.slice(4, 8).toUpperCase()}`,
     );
     expect(JSON.parse(journal.payload)).toMatchObject({
@@ -134,7 +134,7 @@ describe('payments.record', () => {
       },
       token,
     );
-    expect(r.receipt.modeDetails).toEqual([
+    expect(r.receipt!.modeDetails).toEqual([
       'Banque : Crédit Agricole',
       'Chèque n° 1234567',
       'Tireur : DUPOND Hélène',
@@ -178,7 +178,7 @@ describe('payments.record', () => {
       },
       token,
     );
-    expect(r.receipt.modeDetails).toEqual([
+    expect(r.receipt!.modeDetails).toEqual([
       'Paiement sur le terminal de la régie',
       'Référence du ticket : AUT 04A7F2',
     ]);
@@ -204,8 +204,8 @@ describe('payments.record', () => {
     );
     // 49 € on January, 1 € on February: titles never give change.
     expect(r.changeCents).toBeNull();
-    expect(r.receipt.allocations.map((a) => a.allocatedCents)).toEqual([4900, 100]);
-    expect(r.receipt.modeDetails).toEqual([
+    expect(r.receipt!.allocations.map((a) => a.allocatedCents)).toEqual([4900, 100]);
+    expect(r.receipt!.modeDetails).toEqual([
       '2 titres de 20,00\u202f€',
       '1 titre de 10,00\u202f€',
       'Aucune monnaie rendue sur les titres',
@@ -250,7 +250,7 @@ describe('payments.record', () => {
       },
       token,
     );
-    expect(r.receipt.modeDetails).toEqual(['Référence du virement : VIR MARTIN FEV']);
+    expect(r.receipt!.modeDetails).toEqual(['Référence du virement : VIR MARTIN FEV']);
     expect(paidCents(t.sqlite, IDS.invMartin)).toBe(6000);
   });
 
@@ -270,11 +270,13 @@ describe('payments.record', () => {
           drawer: 'DUPOND',
           payee: 'DGFiP',
         },
+        // Dupond also owes 30 € en trésorerie: the excess goes to credit only when asked for.
+        toCreditCents: 3100,
       },
       token,
     );
     expect(r.creditCreatedCents).toBe(3100);
-    expect(r.receipt.balanceCreditCents).toBe(3100);
+    expect(r.receipt!.balanceCreditCents).toBe(3100);
     expect(creditBalance(t.sqlite, IDS.dupond, IDS.sco)).toBe(3100);
     expect(creditBalances(t.sqlite, IDS.dupond)).toEqual(new Map([[IDS.sco, 3100]]));
     expect(paidCents(t.sqlite, IDS.inv3)).toBe(45000);
@@ -293,7 +295,7 @@ describe('payments.record', () => {
       token,
     );
     expect(
-      r.receipt.allocations.map((a) => [a.invoiceNumber, a.allocatedCents, a.remainingCents]),
+      r.receipt!.allocations.map((a) => [a.invoiceNumber, a.allocatedCents, a.remainingCents]),
     ).toEqual([
       ['FAC-SCO-0002', 2000, 10000],
       ['FAC-SCO-0003', 1000, 44000],
@@ -306,7 +308,7 @@ describe('payments.record', () => {
     expect(r.print?.fileName).toBe('recu-R-SCO-P01-2026-000001.pdf');
     const pdf = await extractPdfText(pdfBytes(r.print?.pdfBase64));
     expect(printed(pdf, 'R-SCO-P01-2026-000001')).toBe(true);
-    expect(printed(pdf, r.receipt.verificationCode)).toBe(true);
+    expect(printed(pdf, r.receipt!.verificationCode)).toBe(true);
     expect(printed(pdf, 'FAC-SCO-0001')).toBe(true);
     expect(printed(pdf, 'DUPLICATA')).toBe(false);
   });
@@ -333,9 +335,10 @@ describe('payments.record', () => {
     ]);
     expect(p.creditCreatedCents).toBe(8100);
     expect(p.changeCents).toBe(0);
-    // 450 € of cash on one debt is above the 300 € ceiling.
-    expect(p.violations.map((v) => v.reason)).toEqual(['PLAFOND_ESPECES']);
-    expect(p.violations[0]?.message).toContain('FAC-SCO-0003');
+    // The 81 € excess would become credit while 30 € are owed to the Trésor; and 450 € of cash
+    // on one debt is above the 300 € ceiling.
+    expect(p.violations.map((v) => v.reason)).toEqual(['FACTURE_TRESORERIE', 'PLAFOND_ESPECES']);
+    expect(p.violations[1]?.message).toContain('FAC-SCO-0003');
     expect(ledgerSnapshot(t.sqlite)).toEqual(before);
   });
 });

@@ -1,0 +1,80 @@
+// Every handler of the contract against the permission it is expected to need: a new writing
+// handler declared 'read' (or a read handler made public) fails here, and the contrôleur, who
+// audits read-only, can reach no handler that collects, cancels, handles the till, validates
+// or administers.
+import { describe, expect, it } from 'vitest';
+import { contract, type HandlerName } from '../../../src/shared/contract';
+import { handlerNameList } from '../../../src/shared/contract/handler-names';
+import { can, roles, type Permission } from '../../../src/shared/roles';
+
+const expected: Record<HandlerName, 'public' | Permission> = {
+  'system.status': 'public',
+  'auth.login': 'public',
+  'auth.unlock': 'public',
+  'auth.logout': 'public',
+  'auth.me': 'read',
+  'families.search': 'read',
+  'families.get': 'read',
+  'invoices.lookup': 'read',
+  'payments.preview': 'collect',
+  'payments.record': 'collect',
+  'payments.receipt': 'collect',
+  'payments.cancel': 'cancel',
+  'payments.list': 'read',
+  'credits.apply': 'collect',
+  'credits.cancel': 'cancel',
+  'journal.list': 'read',
+  'journal.verify': 'audit',
+  'till.status': 'read',
+  'till.open': 'till',
+  'till.movement': 'till',
+  'till.closingPreview': 'till',
+  'till.close': 'till',
+  'till.zReport': 'read',
+  'till.ceilingOverride': 'validate',
+};
+
+const writing: readonly (Permission | 'public')[] = [
+  'collect',
+  'cancel',
+  'till',
+  'validate',
+  'admin',
+];
+
+describe('permission matrix', () => {
+  it('gives every handler of the contract the expected access, and no other', () => {
+    const actual = Object.fromEntries(
+      Object.entries(contract).map(([name, spec]) => [name, spec.access]),
+    );
+    expect(actual).toEqual(expected);
+    expect([...handlerNameList].sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('lets the contrôleur call no handler that writes', () => {
+    const reachable = Object.entries(contract)
+      .filter(([, spec]) => spec.access !== 'public' && can('controleur', spec.access))
+      .map(([name, spec]) => [name, spec.access]);
+    for (const [name, access] of reachable) {
+      expect(writing, `${name} (${access})`).not.toContain(access);
+    }
+    expect(reachable.map(([n]) => n)).toContain('journal.verify');
+  });
+
+  it('grants each role exactly its permissions', () => {
+    const table = Object.fromEntries(
+      roles.map((r) => [
+        r,
+        (['read', 'collect', 'cancel', 'till', 'validate', 'admin', 'audit'] as const).filter((p) =>
+          can(r, p),
+        ),
+      ]),
+    );
+    expect(table).toEqual({
+      regisseur: ['read', 'collect', 'cancel', 'till', 'validate', 'admin', 'audit'],
+      suppleant: ['read', 'collect', 'cancel', 'till', 'validate', 'audit'],
+      mandataire: ['read', 'collect', 'till'],
+      controleur: ['read', 'audit'],
+    });
+  });
+});
