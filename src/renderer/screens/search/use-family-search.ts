@@ -1,0 +1,65 @@
+// Search as you type: each keystroke restarts a short debounce, and an answer that arrives after
+// a newer query was sent is dropped, so the list always matches what is in the box.
+import { useEffect, useRef, useState } from 'react';
+import type { FamilySearchHit } from '../../../shared/contract';
+import { useGuichet } from '../../guichet-context';
+
+export const SEARCH_DEBOUNCE_MS = 120;
+export const SEARCH_MIN_CHARS = 2;
+export const SEARCH_LIMIT = 20;
+
+interface Answer {
+  /** The trimmed query these hits answer. */
+  query: string;
+  hits: FamilySearchHit[];
+  error: string | null;
+}
+
+export interface FamilySearch {
+  query: string;
+  setQuery(q: string): void;
+  /** The latest answer, even if it is for an older query (kept on screen while typing). */
+  answer: Answer | null;
+  /** True while the box holds a query whose answer has not arrived yet. */
+  pending: boolean;
+  tooShort: boolean;
+  selected: number;
+  setSelected(i: number): void;
+}
+
+export function useFamilySearch(): FamilySearch {
+  const { call } = useGuichet();
+  const [query, setQuery] = useState('');
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [selected, setSelected] = useState(0);
+  const latest = useRef(0);
+  const trimmed = query.trim();
+  const tooShort = trimmed.length < SEARCH_MIN_CHARS;
+
+  useEffect(() => {
+    const id = ++latest.current;
+    if (tooShort) return;
+    const timer = setTimeout(() => {
+      void call('families.search', { query: trimmed, limit: SEARCH_LIMIT }).then((r) => {
+        if (id !== latest.current) return;
+        setAnswer(
+          r.ok
+            ? { query: trimmed, hits: r.value, error: null }
+            : { query: trimmed, hits: [], error: r.error.message },
+        );
+        setSelected(0);
+      });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [trimmed, tooShort, call]);
+
+  return {
+    query,
+    setQuery,
+    answer: tooShort ? null : answer,
+    pending: !tooShort && answer?.query !== trimmed,
+    tooShort,
+    selected,
+    setSelected,
+  };
+}
