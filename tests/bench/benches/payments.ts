@@ -120,7 +120,17 @@ function paymentBench(): PaymentBenchDefinition {
     core.sqlite
       .prepare("INSERT OR REPLACE INTO setting (key, value) VALUES ('idle_lock_seconds', '86400')")
       .run();
-    state = { core, token: (login.value as { token: string }).token, cleanup, i: 0 };
+    const token = (login.value as { token: string }).token;
+    // Counter cash needs an open till; the ceiling is lifted so that thousands of cash payments
+    // measure the recording path, not the ceiling's refusal.
+    core.sqlite.prepare('UPDATE regie SET cash_ceiling_cents = 100000000000').run();
+    const opened = await core.send(
+      'till.open',
+      { commandId: randomUUID(), counts: { b100: 1, b50: 1 } },
+      token,
+    );
+    if (!opened.ok) throw new Error(opened.error.message);
+    state = { core, token, cleanup, i: 0 };
   };
   return {
     name: 'payment.record',
