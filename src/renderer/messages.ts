@@ -23,4 +23,5 @@ export const appMessages = {
   navLabel: 'Navigation principale',
   navSearch: 'Recherche',
   navJournal: 'Journal',
+  navTill: 'Caisse',
 } as const;

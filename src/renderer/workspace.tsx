@@ -12,15 +12,22 @@ import { FamilyScreen } from './screens/family/family-screen';
 import { JournalScreen } from './screens/journal/journal-screen';
 import { PaymentScreen } from './screens/payment/payment-screen';
 import { SearchScreen } from './screens/search/search-screen';
+import { TillScreen } from './screens/till/till-screen';
 import { useFamilySearch } from './screens/search/use-family-search';
 
 type MainRoute =
   | { screen: 'search' }
   | { screen: 'family'; familyId: number }
   | { screen: 'payment'; family: FamilyDetail; regieId: number; invoiceId: number | null };
-type Route = MainRoute | { screen: 'journal'; back: MainRoute };
+type Route = MainRoute | { screen: 'journal' | 'till'; back: MainRoute };
+
+/** Where a side screen (journal, till) returns to: never another side screen. */
+function mainOf(r: Route): MainRoute {
+  return 'back' in r ? r.back : r;
+}
 
 export const JOURNAL_KEY = 'F8';
+export const TILL_KEY = 'F6';
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -61,7 +68,11 @@ export function Workspace({ session }: { session: SessionView }) {
   }, []);
 
   const openJournal = useCallback(() => {
-    setRoute((r) => (r.screen === 'journal' ? r : { screen: 'journal', back: r }));
+    setRoute((r) => (r.screen === 'journal' ? r : { screen: 'journal', back: mainOf(r) }));
+  }, []);
+
+  const openTill = useCallback(() => {
+    setRoute((r) => (r.screen === 'till' ? r : { screen: 'till', back: mainOf(r) }));
   }, []);
 
   const openFamily = useCallback((familyId: number) => {
@@ -84,11 +95,14 @@ export function Workspace({ session }: { session: SessionView }) {
       } else if (e.key === JOURNAL_KEY && mayReadJournal) {
         e.preventDefault();
         openJournal();
+      } else if (e.key === TILL_KEY) {
+        e.preventDefault();
+        openTill();
       }
     }
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [locked, goToSearch, openJournal, mayReadJournal]);
+  }, [locked, goToSearch, openJournal, openTill, mayReadJournal]);
 
   return (
     <>
@@ -101,10 +115,17 @@ export function Workspace({ session }: { session: SessionView }) {
         onSearch={goToSearch}
         onJournal={mayReadJournal ? openJournal : null}
         journalKey={JOURNAL_KEY}
+        onTill={openTill}
+        tillKey={TILL_KEY}
       />
       <main>
         {route.screen === 'search' && (
-          <SearchScreen search={search} focusRequest={focusRequest} onOpen={openFamily} />
+          <SearchScreen
+            search={search}
+            focusRequest={focusRequest}
+            onOpen={openFamily}
+            onOpenTill={openTill}
+          />
         )}
         {route.screen === 'family' && (
           <FamilyScreen familyId={route.familyId} onBack={goToSearch} onPay={openPayment} />
@@ -117,6 +138,17 @@ export function Workspace({ session }: { session: SessionView }) {
             regieId={route.regieId}
             invoiceId={route.invoiceId}
             onBack={() => openFamily(route.family.id)}
+            onOpenTill={openTill}
+          />
+        )}
+        {route.screen === 'till' && (
+          <TillScreen
+            session={session}
+            onBack={() => {
+              const back = route.back;
+              if (back.screen === 'search') goToSearch();
+              else setRoute(back);
+            }}
           />
         )}
         {route.screen === 'journal' && (

@@ -188,9 +188,9 @@ test('cheque: one cheque split by hand over two invoices that are not the oldest
   await page.getByRole('textbox', { name: 'Banque' }).fill('Crédit Mutuel');
   await page.getByRole('textbox', { name: 'Numéro du chèque' }).fill('1234567');
   await page.getByRole('textbox', { name: 'Tireur (titulaire du compte)' }).fill('M. Démo Tireur');
-  // Prefilled with the régie, which the core accepts as the payee.
+  // Prefilled with the régie's creditor label, which the core accepts as the payee.
   await expect(page.getByRole('textbox', { name: 'À l’ordre de' })).toHaveValue(
-    'Régie scolaire et périscolaire',
+    'Régie scolaire et périscolaire de Ville de Démo',
   );
   await waitForPreview(page);
   await expect(allocationInput(page, oldest.number)).not.toHaveValue('');

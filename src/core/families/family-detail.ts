@@ -9,6 +9,7 @@ import type {
   Responsable,
 } from '../../shared/contract';
 import { invoiceState, type InvoiceStatus } from '../../shared/invoice-state';
+import { paymentModes, type PaymentMode } from '../../shared/payment-modes';
 import { DomainError } from '../errors';
 import { creditBalances } from '../payments/balances';
 
@@ -42,6 +43,22 @@ export function invoiceView(row: InvoiceRow): InvoiceView {
     status: row.status,
     state: invoiceState(row.status, row.amount_cents, row.paid_cents),
   };
+}
+
+/**
+ * The régie's accepted modes, stored as JSON text. Unknown or malformed values are dropped
+ * rather than trusted: the payment rules read the same column and refuse any mode not listed.
+ */
+function parseAcceptedModes(json: string): PaymentMode[] {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(stored)) return [];
+  const listed: unknown[] = stored;
+  return paymentModes.filter((m) => listed.includes(m));
 }
 
 /** What the family still owes the régie at the counter: à payer, partielle and prélèvement. */
@@ -123,12 +140,22 @@ export function getFamilyDetail(sqlite: Database.Database, familyId: number): Fa
   // A régie is shown when the family has an account there, or (defensively) an invoice.
   const regies = sqlite
     .prepare(
-      `SELECT r.id, r.code, r.name FROM regie r
+      `SELECT r.id, r.code, r.name, r.accepted_modes, r.creditor_label, r.allow_credit,
+              r.allow_direct_debit_payment
+       FROM regie r
        WHERE r.id IN (SELECT regie_id FROM family_account WHERE family_id = ?)
           OR r.id IN (SELECT DISTINCT regie_id FROM invoice WHERE family_id = ?)
        ORDER BY r.id`,
     )
-    .all(familyId, familyId) as { id: number; code: string; name: string }[];
+    .all(familyId, familyId) as {
+    id: number;
+    code: string;
+    name: string;
+    accepted_modes: string;
+    creditor_label: string;
+    allow_credit: number;
+    allow_direct_debit_payment: number;
+  }[];
   const invoicesOf = sqlite.prepare(
     `SELECT id, number, regie_id, label, period, issue_date, due_date, amount_cents, paid_cents,
             refdet, status
@@ -146,6 +173,10 @@ export function getFamilyDetail(sqlite: Database.Database, familyId: number): Fa
       dueCents: dueOf(invoices),
       creditCents: credits.get(r.id) ?? 0,
       invoices,
+      acceptedModes: parseAcceptedModes(r.accepted_modes),
+      creditorLabel: r.creditor_label,
+      allowCredit: r.allow_credit === 1,
+      allowDirectDebitPayment: r.allow_direct_debit_payment === 1,
     };
   });
 

@@ -3,9 +3,11 @@
 import type Database from 'better-sqlite3';
 import {
   journalKindLabels,
+  movementKindLabels,
   type JournalBook,
   type JournalEntryView,
   type JournalPage,
+  type MovementKind,
 } from '../../shared/contract';
 import { formatEuro } from '../../shared/money';
 import { paymentModeLabels, type PaymentMode } from '../../shared/payment-modes';
@@ -40,6 +42,16 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
       return `Connexion de ${str(p.login)}`;
     case 'deconnexion':
       return `Déconnexion de ${str(p.login)}`;
+    case 'ouverture_caisse':
+      return `Ouverture de caisse : fonds compté ${formatEuro(num(p.floatCountedCents))}${num(p.floatDifferenceCents) !== 0 ? ` (écart ${formatEuro(num(p.floatDifferenceCents))} sur le fonds attendu)` : ''}`;
+    case 'mouvement_caisse':
+      return `${movementKindLabels[str(p.movementKind) as MovementKind] ?? 'Mouvement'} ${formatEuro(Math.abs(num(p.amountCents)))}, régie ${str(p.regieCode)} : ${str(p.reason)}`;
+    case 'derogation_plafond':
+      return `Dérogation au plafond d’espèces, régie ${str(p.regieCode)} : ${str(p.reason)}`;
+    case 'ecart_caisse':
+      return `Écart de caisse (${paymentModeLabels[str(p.mode) as PaymentMode] ?? str(p.mode)}) : ${p.nature === 'deficit' ? 'déficit' : 'excédent'} de ${formatEuro(Math.abs(num(p.differenceCents)))} (attendu ${formatEuro(num(p.expectedCents))}, compté ${formatEuro(num(p.countedCents))}) : ${str(p.reason)}`;
+    case 'cloture_caisse':
+      return `Clôture de caisse : fonds laissé ${formatEuro(num(p.floatLeftCents))}`;
     case 'echec_connexion':
       return `Échec de connexion pour « ${str(p.login)} »`;
     case 'blocage_compte':

@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Kbd, Text } from '@mantine/core';
-import { IconBook2, IconSearch } from '@tabler/icons-react';
+import { IconBook2, IconCash, IconSearch } from '@tabler/icons-react';
 import type { SessionView } from '../../shared/contract';
 import { roleLabels } from '../../shared/roles';
 import { useGuichet } from '../guichet-context';
@@ -7,14 +7,24 @@ import { appMessages } from '../messages';
 
 interface Props {
   session: SessionView;
-  current: 'search' | 'family' | 'payment' | 'journal';
+  current: 'search' | 'family' | 'payment' | 'journal' | 'till';
   onSearch(): void;
   /** Null for agents who may not read the journal. */
   onJournal: (() => void) | null;
   journalKey: string;
+  onTill(): void;
+  tillKey: string;
 }
 
-export function AppHeader({ session, current, onSearch, onJournal, journalKey }: Props) {
+export function AppHeader({
+  session,
+  current,
+  onSearch,
+  onJournal,
+  journalKey,
+  onTill,
+  tillKey,
+}: Props) {
   const { status, logout } = useGuichet();
   return (
     <header className="app-header" aria-label={appMessages.headerLabel}>
@@ -26,7 +36,7 @@ export function AppHeader({ session, current, onSearch, onJournal, journalKey }:
           <Text fw={600} fz="lg">
             {status.commune?.name ?? appMessages.noCommune}
           </Text>
-          <Badge variant="outline" color="dark" size="lg" radius="sm">
+          <Badge variant="outline" color="dark" size="lg" radius="sm" style={{ flexShrink: 0 }}>
             {appMessages.poste(session.posteCode)}
           </Badge>
         </Group>
@@ -40,6 +50,17 @@ export function AppHeader({ session, current, onSearch, onJournal, journalKey }:
             onClick={onSearch}
           >
             {appMessages.navSearch}
+          </Button>
+          <Button
+            variant={current === 'till' ? 'light' : 'subtle'}
+            leftSection={<IconCash aria-hidden size={18} />}
+            rightSection={<Kbd size="xs">{tillKey}</Kbd>}
+            aria-current={current === 'till' ? 'page' : undefined}
+            aria-keyshortcuts={tillKey}
+            onClick={onTill}
+            data-testid="nav-till"
+          >
+            {appMessages.navTill}
           </Button>
           {onJournal && (
             <Button

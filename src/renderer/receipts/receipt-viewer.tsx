@@ -14,11 +14,13 @@ interface Props {
   busy: boolean;
   /** Shown instead of the preview when there is no file to show. */
   error?: string | null;
+  /** The save button's text, for documents other than a receipt (the Z report). */
+  downloadLabel?: string;
 }
 
 type Drawing = { file: ReceiptFile; state: 'done' | 'failed' };
 
-export function ReceiptViewer({ file, busy, error }: Props) {
+export function ReceiptViewer({ file, busy, error, downloadLabel }: Props) {
   const canvasHost = useRef<HTMLDivElement>(null);
   const [drawing, setDrawing] = useState<Drawing | null>(null);
 
@@ -50,7 +52,7 @@ export function ReceiptViewer({ file, busy, error }: Props) {
             variant="outline"
             data-testid="receipt-download"
           >
-            {m.open}
+            {downloadLabel ?? m.open}
           </Button>
         )}
       </Group>

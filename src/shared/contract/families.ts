@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { handler } from './define';
 import type { InvoiceState, InvoiceStatus } from '../invoice-state';
+import type { PaymentMode } from '../payment-modes';
 
 export interface FamilySearchHit {
   familyId: number;
@@ -71,6 +72,14 @@ export interface RegiePanel {
   /** Credit (avoir) available on the family's account for this régie. */
   creditCents: number;
   invoices: InvoiceView[];
+  /** The modes the régie accepts, in the order of the shared list of modes. */
+  acceptedModes: PaymentMode[];
+  /** Who cheques are made out to ("à l'ordre de"), e.g. "Régie Périscolaire". */
+  creditorLabel: string;
+  /** Whether an overpayment may be kept as a credit (avoir) on the family's account. */
+  allowCredit: boolean;
+  /** Whether an invoice under direct debit may still be paid at the counter. */
+  allowDirectDebitPayment: boolean;
 }
 
 export interface FamilyDetail {

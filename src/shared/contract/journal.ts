@@ -18,6 +18,11 @@ export const journalKinds = [
   'connexion',
   'deconnexion',
   'configuration',
+  'ouverture_caisse',
+  'mouvement_caisse',
+  'derogation_plafond',
+  'ecart_caisse',
+  'cloture_caisse',
 ] as const;
 export type JournalKind = (typeof journalKinds)[number];
 
@@ -45,6 +50,11 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   connexion: 'Connexion',
   deconnexion: 'Déconnexion',
   configuration: 'Modification de configuration',
+  ouverture_caisse: 'Ouverture de caisse',
+  mouvement_caisse: 'Mouvement de caisse',
+  derogation_plafond: 'Dérogation au plafond d’espèces',
+  ecart_caisse: 'Écart de caisse',
+  cloture_caisse: 'Clôture de caisse (Z)',
   echec_connexion: 'Échec de connexion',
   blocage_compte: 'Compte bloqué',
   verrouillage_inactivite: 'Verrouillage après inactivité',

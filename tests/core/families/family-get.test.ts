@@ -85,6 +85,56 @@ describe('families.get', () => {
     }
   });
 
+  it('gives each panel the régie configuration the payment form needs', async () => {
+    const sco = demo.sqlite.prepare("SELECT id FROM regie WHERE code = 'SCO'").pluck().get();
+    const familyId = demo.sqlite
+      .prepare('SELECT family_id FROM family_account WHERE regie_id = ? ORDER BY family_id LIMIT 1')
+      .pluck()
+      .get(sco) as number;
+    const panel = (await get(familyId)).regies.find((p) => p.regieCode === 'SCO')!;
+    expect(panel).toMatchObject({
+      acceptedModes: ['especes', 'cheque', 'carte', 'virement', 'payfip'],
+      allowCredit: true,
+      allowDirectDebitPayment: false,
+    });
+    expect(panel.creditorLabel).toBe(
+      demo.sqlite.prepare('SELECT creditor_label FROM regie WHERE id = ?').pluck().get(sco),
+    );
+    expect(panel.creditorLabel.length).toBeGreaterThan(0);
+
+    // The flags follow the régie row, and a mode the contract does not know is dropped (the
+    // payment rules would refuse it anyway), keeping the shared order of modes.
+    const before = demo.sqlite
+      .prepare(
+        'SELECT accepted_modes, allow_credit, allow_direct_debit_payment FROM regie WHERE id = ?',
+      )
+      .get(sco);
+    demo.sqlite
+      .prepare(
+        `UPDATE regie SET accepted_modes = '["payfip","bitcoin","cheque"]', allow_credit = 0,
+                          allow_direct_debit_payment = 1 WHERE id = ?`,
+      )
+      .run(sco);
+    try {
+      const changed = (await get(familyId)).regies.find((p) => p.regieCode === 'SCO')!;
+      expect(changed).toMatchObject({
+        acceptedModes: ['cheque', 'payfip'],
+        allowCredit: false,
+        allowDirectDebitPayment: true,
+      });
+      demo.sqlite.prepare("UPDATE regie SET accepted_modes = 'pas du JSON' WHERE id = ?").run(sco);
+      const broken = (await get(familyId)).regies.find((p) => p.regieCode === 'SCO')!;
+      expect(broken.acceptedModes).toEqual([]);
+    } finally {
+      demo.sqlite
+        .prepare(
+          `UPDATE regie SET accepted_modes = @accepted_modes, allow_credit = @allow_credit,
+                            allow_direct_debit_payment = @allow_direct_debit_payment WHERE id = @id`,
+        )
+        .run({ ...(before as object), id: sco });
+    }
+  });
+
   it('says in French that an unknown family does not exist', async () => {
     const r = await demo.send('families.get', { familyId: 999_999 }, token);
     expect(r.ok ? null : r.error.code).toBe('INTROUVABLE');

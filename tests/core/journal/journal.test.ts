@@ -6,7 +6,8 @@ import {
   GENESIS_HASH,
   headerJson,
 } from '../../../src/core/journal/chain';
-import { IDS, newCommandId, openTestCore, type TestCore } from '../fixtures';
+import { formatEuro } from '../../../src/shared/money';
+import { countOf, IDS, newCommandId, openTestCore, type TestCore } from '../fixtures';
 
 let t: TestCore;
 let regisseur: string;
@@ -459,5 +460,61 @@ describe('journal.list', () => {
     const tech = await t.call('journal.list', { book: 'technique' }, controleur);
     // Only the start of the core, journaled at every start.
     expect(tech.entries.map((e) => e.kind)).toEqual(['demarrage']);
+  });
+
+  it('labels and summarises the till’s entries in French', async () => {
+    await pay(1000); // a cheque, so the till has something to count at closing
+    const movement = await t.call(
+      'till.movement',
+      {
+        commandId: newCommandId(),
+        regieId: IDS.sco,
+        kind: 'apport',
+        amountCents: 2000,
+        reason: 'Monnaie complémentaire',
+      },
+      regisseur,
+    );
+    expect(movement.signedAmountCents).toBe(2000);
+    const preview = await t.call('till.closingPreview', {}, regisseur);
+    const cash = preview.modes.find((l) => l.mode === 'especes')!.expectedCents;
+    await t.call(
+      'till.close',
+      {
+        commandId: newCommandId(),
+        cashCounts: countOf(cash - 200),
+        chequesPresent: preview.cheques.map((c) => c.paymentId),
+        reasons: { especes: 'Erreur de rendu de monnaie' },
+      },
+      regisseur,
+    );
+    const controleur = await t.login('controleur');
+    const till = await t.call(
+      'journal.list',
+      {
+        kinds: [
+          'ouverture_caisse',
+          'mouvement_caisse',
+          'ecart_caisse',
+          'cloture_caisse',
+          'derogation_plafond',
+        ],
+      },
+      controleur,
+    );
+    expect(till.entries.map((e) => [e.kind, e.kindLabel])).toEqual([
+      ['cloture_caisse', 'Clôture de caisse (Z)'],
+      ['ecart_caisse', 'Écart de caisse'],
+      ['mouvement_caisse', 'Mouvement de caisse'],
+      ['ouverture_caisse', 'Ouverture de caisse'],
+    ]);
+    const summaries = till.entries.map((e) => e.summary);
+    expect(summaries[1]).toBe(
+      'Écart de caisse (Espèces) : déficit de 2,00\u202f€ (attendu ' +
+        `${formatEuro(cash)}, compté ${formatEuro(cash - 200)}) : Erreur de rendu de monnaie`,
+    );
+    expect(summaries[2]).toBe('Apport 20,00\u202f€, régie SCO : Monnaie complémentaire');
+    expect(summaries[3]).toMatch(/^Ouverture de caisse : fonds compté 150,00\u202f€$/);
+    expect(summaries[0]).toMatch(/^Clôture de caisse : fonds laissé /);
   });
 });

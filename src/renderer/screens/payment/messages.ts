@@ -10,9 +10,6 @@ export const paymentMessages = {
   cancelKey: 'Échap',
   owed: 'Reste dû à la régie',
   credit: 'Avoir disponible',
-  loadingModes: 'Lecture des modes de paiement acceptés…',
-  modesFailed: (message: string) =>
-    `Les modes de paiement de la régie n’ont pas pu être lus${NBSP}: ${message}`,
   noMode:
     'Cette régie n’accepte aucun mode de paiement au guichet. Le régisseur doit compléter sa configuration.',
   modeLabel: 'Mode de paiement',
@@ -83,6 +80,7 @@ export const paymentMessages = {
   previewPending: 'Calcul de la répartition…',
   previewLabel: 'Contrôles du paiement',
   tillTitle: 'Caisse du poste',
+  openTill: 'Aller à la caisse (F6)',
   violationsRefused: 'Paiement refusé',
   violationsIncomplete: 'À corriger',
   retrySame:

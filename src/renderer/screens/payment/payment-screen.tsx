@@ -19,7 +19,6 @@ import {
   Radio,
   SegmentedControl,
   SimpleGrid,
-  Skeleton,
   Stack,
   Text,
   TextInput,
@@ -55,8 +54,7 @@ import {
   type TitleLineFields,
 } from './payment-draft';
 import { PaymentDone } from './payment-done';
-import { paymentMessages as m } from './messages';
-import { useAcceptedModes } from './use-accepted-modes';
+import { counterModes, paymentMessages as m } from './messages';
 import { draftKey, usePaymentPreview } from './use-payment-preview';
 import { useTillStatus } from './use-till-status';
 
@@ -66,15 +64,22 @@ interface Props {
   /** The invoice chosen on the family page, if the payment started from its row. */
   invoiceId: number | null;
   onBack(): void;
+  /** Opens the till screen, offered when the poste has no usable till session. */
+  onOpenTill(): void;
 }
 
-export function PaymentScreen({ family, regieId, invoiceId, onBack }: Props) {
+export function PaymentScreen({ family, regieId, invoiceId, onBack, onOpenTill }: Props) {
   const panel = family.regies.find((r) => r.regieId === regieId);
-  const modes = useAcceptedModes(family.id, regieId);
+  // The counter offers the modes the régie accepts that are taken at a counter (PayFiP is
+  // paid online by the family itself).
+  const modes = useMemo(
+    () => counterModes.filter((mode) => panel?.acceptedModes.includes(mode)),
+    [panel],
+  );
   const { locked } = useGuichet();
 
   // Until the form is shown (and while an error is), Échap simply goes back.
-  const formShown = panel !== undefined && modes.state === 'ready' && modes.modes.length > 0;
+  const formShown = panel !== undefined && modes.length > 0;
   useEffect(() => {
     if (formShown) return;
     function onKeyDown(e: KeyboardEvent) {
@@ -89,20 +94,7 @@ export function PaymentScreen({ family, regieId, invoiceId, onBack }: Props) {
 
   return (
     <Container size="xl" py="lg">
-      {!panel ? (
-        <Alert color="red" variant="outline" role="alert">
-          {m.noMode}
-        </Alert>
-      ) : modes.state === 'loading' ? (
-        <Stack aria-busy="true" aria-label={m.loadingModes}>
-          <Skeleton height={36} width="40%" />
-          <Skeleton height={300} />
-        </Stack>
-      ) : modes.state === 'failed' ? (
-        <Alert color="red" variant="outline" role="alert">
-          {m.modesFailed(modes.message)}
-        </Alert>
-      ) : modes.modes.length === 0 ? (
+      {!panel || modes.length === 0 ? (
         <Alert color="red" variant="outline" role="alert">
           {m.noMode}
         </Alert>
@@ -110,9 +102,10 @@ export function PaymentScreen({ family, regieId, invoiceId, onBack }: Props) {
         <PaymentForm
           family={family}
           panel={panel}
-          modes={modes.modes}
+          modes={modes}
           invoiceId={invoiceId}
           onBack={onBack}
+          onOpenTill={onOpenTill}
         />
       )}
     </Container>
@@ -137,9 +130,10 @@ interface FormProps {
   modes: CounterPaymentMode[];
   invoiceId: number | null;
   onBack(): void;
+  onOpenTill(): void;
 }
 
-function PaymentForm({ family, panel, modes, invoiceId, onBack }: FormProps) {
+function PaymentForm({ family, panel, modes, invoiceId, onBack, onOpenTill }: FormProps) {
   const { call, locked } = useGuichet();
   const chosen = panel.invoices.find((i) => i.id === invoiceId && i.remainingCents > 0);
   const [fields, setFields] = useState<PaymentFields>(() =>
@@ -150,7 +144,7 @@ function PaymentForm({ family, panel, modes, invoiceId, onBack }: FormProps) {
         : panel.dueCents > 0
           ? centsToInput(panel.dueCents)
           : '',
-      panel.regieName,
+      panel.creditorLabel,
     ),
   );
   const [allocation, setAllocation] = useState<AllocationChoice>(() =>
@@ -457,6 +451,17 @@ function PaymentForm({ family, panel, modes, invoiceId, onBack }: FormProps) {
                         <List.Item key={w}>{w}</List.Item>
                       ))}
                     </List>
+                    {till && (!till.session || till.overnight) && (
+                      <Button
+                        mt="sm"
+                        variant="light"
+                        color="orange"
+                        onClick={onOpenTill}
+                        data-testid="open-till-from-payment"
+                      >
+                        {m.openTill}
+                      </Button>
+                    )}
                   </Alert>
                 )}
                 <div aria-live="polite" data-testid="payment-violations">

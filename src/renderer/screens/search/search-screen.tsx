@@ -2,9 +2,21 @@
 // listbox driven from the box (aria-activedescendant), so the focus never leaves the box while
 // the arrows move the selection.
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { Alert, Badge, Container, Kbd, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Container,
+  Group,
+  Kbd,
+  Loader,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { formatEuro } from '../../../shared/money';
+import { TillSummary } from '../till/till-summary';
 import type { FamilySearch } from './use-family-search';
 import { searchMessages as m } from './messages';
 
@@ -13,11 +25,13 @@ interface Props {
   /** Changes when the agent asks for the search box ("/" or F2). */
   focusRequest: number;
   onOpen(familyId: number): void;
+  /** Opens the till screen, from the till line under the title. */
+  onOpenTill(): void;
 }
 
 const optionId = (familyId: number) => `famille-${familyId}`;
 
-export function SearchScreen({ search, focusRequest, onOpen }: Props) {
+export function SearchScreen({ search, focusRequest, onOpen, onOpenTill }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const hits = search.answer?.hits ?? [];
   const current = hits[search.selected];
@@ -52,7 +66,10 @@ export function SearchScreen({ search, focusRequest, onOpen }: Props) {
   return (
     <Container size="lg" py="lg">
       <Stack gap="md">
-        <Title order={1}>{m.title}</Title>
+        <Group justify="space-between" align="baseline">
+          <Title order={1}>{m.title}</Title>
+          <TillSummary onOpen={onOpenTill} />
+        </Group>
         <TextInput
           ref={input}
           size="xl"
