@@ -47,13 +47,23 @@ async function main(): Promise<void> {
   }
   const ctx: BenchContext = { progress: (m) => process.stderr.write(`  ${m}\n`) };
   const rows: Row[] = [];
+  const failures: string[] = [];
   for (const b of selected) {
     process.stderr.write(`▶ ${b.name} — ${b.description}\n`);
-    const summary = summarize(await b.run(ctx));
+    let summary: Summary;
     let baseline: Summary | null = null;
-    if (b.baseline) {
-      process.stderr.write(`  référence : ${b.baseline.description}\n`);
-      baseline = summarize(await b.baseline.run(ctx));
+    try {
+      summary = summarize(await b.run(ctx));
+      if (b.baseline) {
+        process.stderr.write(`  référence : ${b.baseline.description}\n`);
+        baseline = summarize(await b.baseline.run(ctx));
+      }
+    } catch (e) {
+      // One broken figure must not hide the others: report it, go on, fail at the end.
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`  ÉCHEC de ${b.name} : ${message}\n`);
+      failures.push(b.name);
+      continue;
     }
     const ratio = baseline && baseline.median > 0 ? summary.median / baseline.median : null;
     const row: Row = { name: b.name, unit: b.unit, summary, baseline, ratio };
@@ -76,6 +86,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({ name: 'process.peak_rss', unit: 'MiB', median: round(peakMiB), p95: round(peakMiB), p99: round(peakMiB), ratio: null })}\n`,
     );
+    if (failures.length > 0) process.exitCode = 1;
     return;
   }
   const header = ['mesure', 'unité', 'médiane', 'p95', 'p99', 'référence (méd.)', 'ratio', 'n'];
@@ -94,6 +105,10 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const row of table) process.stdout.write(`${line(row)}\n`);
   process.stdout.write(`\nmémoire résidente maximale : ${peakMiB.toFixed(0)} Mio\n`);
+  if (failures.length > 0) {
+    process.stderr.write(`Mesures en échec : ${failures.join(', ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e: unknown) => {
