@@ -62,10 +62,13 @@ export function Workspace({ session }: { session: SessionView }) {
   const search = useFamilySearch();
   const mayReadJournal = can(session.agent.role, 'audit') || can(session.agent.role, 'read');
 
+  const { refresh: refreshSearch } = search;
   const goToSearch = useCallback(() => {
     setRoute({ screen: 'search' });
     setFocusRequest((n) => n + 1);
-  }, []);
+    // What a family owes may have changed on the screens left behind (a payment, a cancellation).
+    refreshSearch();
+  }, [refreshSearch]);
 
   const openJournal = useCallback(() => {
     setRoute((r) => (r.screen === 'journal' ? r : { screen: 'journal', back: mainOf(r) }));

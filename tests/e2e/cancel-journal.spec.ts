@@ -61,8 +61,11 @@ test('the régisseur cancels a payment with a motive: cancellation receipt, "Ann
   request,
 }) => {
   const family = pickFamily('SCO', { minFirstCents: 20_00 });
-  const { invoice, recorded } = await recordCash(request, family);
+  const { api, invoice, recorded } = await recordCash(request, family);
   expect(invoiceRemaining(invoice.id)).toBe(invoice.remainingCents - 20_00);
+  const dueOf = async () =>
+    (await api.ok('families.search', { query: family.code, limit: 1 }))[0]?.dueCents ?? -1;
+  const dueBefore = await dueOf();
 
   await login(page);
   await openFamily(page, family.code);
@@ -74,6 +77,15 @@ test('the régisseur cancels a payment with a motive: cancellation receipt, "Ann
   });
   await expect(dialog).toBeVisible();
   const reason = dialog.getByRole('textbox', { name: /Motif de l’annulation/ });
+  await expect(reason).toBeFocused();
+
+  // Échap closes the dialog and nothing more: the family page stays.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Famille /);
+  await expect(row.getByTestId('payment-state')).toHaveText('Valide');
+  await row.getByRole('button', { name: `Annuler le paiement ${recorded.receiptNumber}` }).click();
+  await expect(dialog).toBeVisible();
   await expect(reason).toBeFocused();
 
   // Too short a motive is refused before anything is sent.
@@ -135,6 +147,16 @@ test('the régisseur cancels a payment with a motive: cancellation receipt, "Ann
   await page.keyboard.press('Escape');
   await expect(reprint).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Famille /);
+
+  // Back on the search, the family's "Reste dû" counts the cancelled payment again.
+  const dueAfter = await dueOf();
+  expect(dueAfter).toBe(dueBefore + 20_00);
+  // The closed dialog leaves the document at the end of its fade; Échap before then closes it.
+  await expect(page.locator('[role="dialog"][aria-modal="true"]')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('heading', { name: 'Rechercher une famille' })).toBeVisible();
+  const hit = page.getByRole('option', { name: new RegExp(family.code) });
+  await expect(hit.locator('.search-hit-due')).toHaveText(formatEuro(dueAfter));
 });
 
 test('a mandataire collects and reprints but has no cancel button, and the core refuses the call', async ({

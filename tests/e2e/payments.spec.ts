@@ -248,8 +248,11 @@ test('cash above 300 € on one invoice is refused in French and nothing is reco
   );
   await expect(page.getByTestId('payment-submit')).toHaveAttribute('aria-disabled', 'true');
 
+  // A small window: the error appears below the fold unless it is brought into view.
+  await page.setViewportSize({ width: 1280, height: 600 });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('payment-error')).toContainText('rien n’a été enregistré');
+  await expect(page.getByTestId('payment-error')).toBeInViewport();
   await expect(page.getByTestId('payment-done')).toHaveCount(0);
   await screenshot(page, '14-refus-plafond-especes');
   expect(paymentCount(family.id)).toBe(0);

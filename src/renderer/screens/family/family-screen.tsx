@@ -86,7 +86,7 @@ export function FamilyScreen({ familyId, onBack, onPay }: Props) {
     function onKeyDown(e: KeyboardEvent) {
       if (locked || e.defaultPrevented) return;
       // While a dialog or a menu is open (cancellation, reprint), Échap closes it and nothing more.
-      if (overlayOpen()) return;
+      if (overlayOpen(e)) return;
       if (e.key === 'Escape') {
         e.preventDefault();
         onBack();

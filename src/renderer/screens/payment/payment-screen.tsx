@@ -161,6 +161,7 @@ function PaymentForm({ family, panel, modes, invoiceId, onBack, onOpenTill }: Fo
   const command = useRef<{ key: string; id: string } | null>(null);
   const amountInput = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
+  const submitError = useRef<HTMLDivElement>(null);
 
   const built = useMemo(
     () => buildDraft(family.id, panel.regieId, fields, allocation),
@@ -207,13 +208,22 @@ function PaymentForm({ family, panel, modes, invoiceId, onBack, onOpenTill }: Fo
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
       if (e.key !== 'Escape' || locked || e.defaultPrevented || sending.current) return;
-      if (overlayOpen()) return;
+      if (overlayOpen(e)) return;
       e.preventDefault();
       onBack();
     }
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [locked, onBack]);
+
+  // A refused Entrée shows its reason above the button, which on a small screen can be below the
+  // fold: brought into view, or the agent sees nothing happen. The focus stays in the field, so
+  // the same Entrée can be pressed again once the cause is fixed (role="alert" reads it out).
+  useEffect(() => {
+    if (submission.kind === 'refused' || submission.kind === 'failed') {
+      submitError.current?.scrollIntoView({ block: 'center', behavior: 'instant' });
+    }
+  }, [submission]);
 
   async function submit() {
     if (sending.current) return;
@@ -480,7 +490,13 @@ function PaymentForm({ family, panel, modes, invoiceId, onBack, onOpenTill }: Fo
                 </div>
                 {(submission.kind === 'refused' || submission.kind === 'failed') &&
                   submission.key === draftKey(draft) && (
-                    <Alert color="red" variant="filled" role="alert" data-testid="payment-error">
+                    <Alert
+                      ref={submitError}
+                      color="red"
+                      variant="filled"
+                      role="alert"
+                      data-testid="payment-error"
+                    >
                       {submission.message}
                     </Alert>
                   )}

@@ -3,7 +3,7 @@ const NBSP = '\u00a0';
 export const searchMessages = {
   title: 'Rechercher une famille',
   label: 'Nom, code famille, enfant ou n° de facture',
-  placeholder: 'Ex.\u00a0: Dupond, F-00012, Léa, FAC-2026-…',
+  placeholder: 'Ex.\u00a0: Lefèvre, LEF-48213, Léa, 2026-SCO-004217',
   keyboardHelp: `↑ ↓ pour choisir, Entrée pour ouvrir la famille${NBSP}; «\u00a0/\u00a0» ou F2 pour revenir ici depuis n’importe quel écran.`,
   tooShort: 'Saisissez au moins 2 caractères pour lancer la recherche.',
   searching: 'Recherche en cours…',

@@ -1,6 +1,6 @@
 // Search as you type: each keystroke restarts a short debounce, and an answer that arrives after
 // a newer query was sent is dropped, so the list always matches what is in the box.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FamilySearchHit } from '../../../shared/contract';
 import { useGuichet } from '../../guichet-context';
 
@@ -25,6 +25,12 @@ export interface FamilySearch {
   tooShort: boolean;
   selected: number;
   setSelected(i: number): void;
+  /**
+   * Sends the current query again. Called when the agent comes back to the search: a payment or
+   * a cancellation made meanwhile changed what the families owe, and the list must not show the
+   * old "Reste dû".
+   */
+  refresh(): void;
 }
 
 export function useFamilySearch(): FamilySearch {
@@ -32,7 +38,10 @@ export function useFamilySearch(): FamilySearch {
   const [query, setQuery] = useState('');
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [selected, setSelected] = useState(0);
+  const [refreshes, setRefreshes] = useState(0);
   const latest = useRef(0);
+  // The query of the answer on screen: a refresh of the same query keeps the agent's selection.
+  const answered = useRef<string | null>(null);
   const trimmed = query.trim();
   const tooShort = trimmed.length < SEARCH_MIN_CHARS;
 
@@ -47,11 +56,17 @@ export function useFamilySearch(): FamilySearch {
             ? { query: trimmed, hits: r.value, error: null }
             : { query: trimmed, hits: [], error: r.error.message },
         );
-        setSelected(0);
+        const sameQuery = answered.current === trimmed;
+        answered.current = trimmed;
+        setSelected((s) =>
+          sameQuery ? Math.max(0, Math.min(s, r.ok ? r.value.length - 1 : 0)) : 0,
+        );
       });
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [trimmed, tooShort, call]);
+  }, [trimmed, tooShort, call, refreshes]);
+
+  const refresh = useCallback(() => setRefreshes((n) => n + 1), []);
 
   return {
     query,
@@ -61,5 +76,6 @@ export function useFamilySearch(): FamilySearch {
     tooShort,
     selected,
     setSelected,
+    refresh,
   };
 }

@@ -54,7 +54,7 @@ export function TillScreen({ session, onBack }: Props) {
   // Échap goes back when no field has the focus (in a field it is left to the field).
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
-      if (e.key !== 'Escape' || locked || e.defaultPrevented || overlayOpen()) return;
+      if (e.key !== 'Escape' || locked || e.defaultPrevented || overlayOpen(e)) return;
       const t = e.target;
       if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement) return;
       e.preventDefault();
