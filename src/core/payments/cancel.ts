@@ -8,13 +8,12 @@ import { formatEuro } from '../../shared/money';
 import { DomainError, notFound, ruleError } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { creditBalance, dueBalance } from './balances';
-import { alreadyExecuted, insertCommand, requestHash } from './commands';
+import { alreadyExecuted, requestHash } from './commands';
 import {
   insertAllocation,
+  insertCancellation,
   insertCreditMovement,
   lastGrandTotals,
-  nextId,
-  nextJournalSeq,
   remainingOf,
 } from './ledger';
 import { runTillGuards } from './till-guard';
@@ -96,30 +95,16 @@ export function cancelPayment(
         now: input.now,
       });
 
-      const at = input.now.toISOString();
-      const cancellationId = nextId(sqlite, 'cancellation');
-      const journalSeq = nextJournalSeq(sqlite);
-      insertCommand(sqlite, {
+      const { cancellationId, journalSeq, at } = insertCancellation(sqlite, {
+        target: { paymentId: p.id },
         commandId: input.commandId,
         handler: CANCEL_HANDLER,
         hash,
+        reason: input.reason,
         agentId: input.agentId,
-        at,
+        posteCode: input.posteCode,
+        now: input.now,
       });
-      prepared(
-        sqlite,
-        `INSERT INTO cancellation (id, command_id, payment_id, credit_use_id, reason, agent_id, poste_code, cancelled_at, journal_seq)
-           VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
-      ).run(
-        cancellationId,
-        input.commandId,
-        p.id,
-        input.reason,
-        input.agentId,
-        input.posteCode,
-        at,
-        journalSeq,
-      );
       const original = prepared(
         sqlite,
         `SELECT a.invoice_id, a.amount_cents, i.number, i.label FROM allocation a JOIN invoice i ON i.id = a.invoice_id

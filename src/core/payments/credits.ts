@@ -10,6 +10,7 @@ import { creditBalance, dueBalance } from './balances';
 import { alreadyExecuted, insertCommand, requestHash } from './commands';
 import {
   insertAllocation,
+  insertCancellation,
   insertCreditMovement,
   nextId,
   nextJournalSeq,
@@ -236,30 +237,16 @@ export function cancelCreditUse(
           'DEJA_ANNULE',
         );
       }
-      const at = input.now.toISOString();
-      const cancellationId = nextId(sqlite, 'cancellation');
-      const journalSeq = nextJournalSeq(sqlite);
-      insertCommand(sqlite, {
+      const { cancellationId, journalSeq, at } = insertCancellation(sqlite, {
+        target: { creditUseId: use.id },
         commandId: input.commandId,
         handler: CANCEL_CREDIT_HANDLER,
         hash,
+        reason: input.reason,
         agentId: input.agentId,
-        at,
+        posteCode: input.posteCode,
+        now: input.now,
       });
-      prepared(
-        sqlite,
-        `INSERT INTO cancellation (id, command_id, payment_id, credit_use_id, reason, agent_id, poste_code, cancelled_at, journal_seq)
-           VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        cancellationId,
-        input.commandId,
-        use.id,
-        input.reason,
-        input.agentId,
-        input.posteCode,
-        at,
-        journalSeq,
-      );
       const original = prepared(
         sqlite,
         `SELECT a.invoice_id, a.amount_cents, i.number FROM allocation a JOIN invoice i ON i.id = a.invoice_id

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { journalTip } from '../journal/chain';
 import { prepared } from '../db/prepared';
+import { insertCommand } from './commands';
 
 export interface GrandTotals {
   collectedCents: number;
@@ -101,4 +102,50 @@ export function remainingOf(sqlite: Database.Database, invoiceId: number): numbe
       r: number;
     }
   ).r;
+}
+
+/**
+ * Opens a cancellation of a payment or of a credit use: records the command (idempotency) and
+ * the cancellation row that the journal entry written next will name. Returns the ids and the
+ * instant the caller's counter-entries and journal entry use.
+ */
+export function insertCancellation(
+  sqlite: Database.Database,
+  c: {
+    target: { paymentId: number } | { creditUseId: number };
+    commandId: string;
+    handler: string;
+    hash: string;
+    reason: string;
+    agentId: number;
+    posteCode: string;
+    now: Date;
+  },
+): { cancellationId: number; journalSeq: number; at: string } {
+  const at = c.now.toISOString();
+  const cancellationId = nextId(sqlite, 'cancellation');
+  const journalSeq = nextJournalSeq(sqlite);
+  insertCommand(sqlite, {
+    commandId: c.commandId,
+    handler: c.handler,
+    hash: c.hash,
+    agentId: c.agentId,
+    at,
+  });
+  prepared(
+    sqlite,
+    `INSERT INTO cancellation (id, command_id, payment_id, credit_use_id, reason, agent_id, poste_code, cancelled_at, journal_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    cancellationId,
+    c.commandId,
+    'paymentId' in c.target ? c.target.paymentId : null,
+    'creditUseId' in c.target ? c.target.creditUseId : null,
+    c.reason,
+    c.agentId,
+    c.posteCode,
+    at,
+    journalSeq,
+  );
+  return { cancellationId, journalSeq, at };
 }
