@@ -2,10 +2,13 @@
 // has exactly one implementation.
 import type { HandlerName } from '../shared/contract';
 import { authHandlers } from './auth/handlers';
+import { closureHandlers } from './closures/handlers';
+import { depositHandlers } from './deposits/handlers';
 import type { HandlerGroup } from './context';
 import { familyHandlers } from './families/handlers';
 import { journalHandlers } from './journal/handlers';
 import { paymentHandlers } from './payments/handlers';
+import { reportHandlers } from './reports/handlers';
 import { systemHandlers } from './system/handlers';
 import { tillHandlers } from './till/handlers';
 
@@ -16,4 +19,7 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...paymentHandlers,
   ...journalHandlers,
   ...tillHandlers,
+  ...closureHandlers,
+  ...depositHandlers,
+  ...reportHandlers,
 };

@@ -24,4 +24,5 @@ export const appMessages = {
   navSearch: 'Recherche',
   navJournal: 'Journal',
   navTill: 'Caisse',
+  navOffice: 'Remises et éditions',
 } as const;

@@ -10,6 +10,7 @@ import { AppHeader } from './components/app-header';
 import { useGuichet } from './guichet-context';
 import { FamilyScreen } from './screens/family/family-screen';
 import { JournalScreen } from './screens/journal/journal-screen';
+import { OfficeScreen } from './screens/office/office-screen';
 import { PaymentScreen } from './screens/payment/payment-screen';
 import { SearchScreen } from './screens/search/search-screen';
 import { TillScreen } from './screens/till/till-screen';
@@ -19,15 +20,16 @@ type MainRoute =
   | { screen: 'search' }
   | { screen: 'family'; familyId: number }
   | { screen: 'payment'; family: FamilyDetail; regieId: number; invoiceId: number | null };
-type Route = MainRoute | { screen: 'journal' | 'till'; back: MainRoute };
+type Route = MainRoute | { screen: 'journal' | 'till' | 'office'; back: MainRoute };
 
-/** Where a side screen (journal, till) returns to: never another side screen. */
+/** Where a side screen (journal, till, office) returns to: never another side screen. */
 function mainOf(r: Route): MainRoute {
   return 'back' in r ? r.back : r;
 }
 
 export const JOURNAL_KEY = 'F8';
 export const TILL_KEY = 'F6';
+export const OFFICE_KEY = 'F7';
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -78,6 +80,10 @@ export function Workspace({ session }: { session: SessionView }) {
     setRoute((r) => (r.screen === 'till' ? r : { screen: 'till', back: mainOf(r) }));
   }, []);
 
+  const openOffice = useCallback(() => {
+    setRoute((r) => (r.screen === 'office' ? r : { screen: 'office', back: mainOf(r) }));
+  }, []);
+
   const openFamily = useCallback((familyId: number) => {
     setRoute({ screen: 'family', familyId });
   }, []);
@@ -101,11 +107,14 @@ export function Workspace({ session }: { session: SessionView }) {
       } else if (e.key === TILL_KEY) {
         e.preventDefault();
         openTill();
+      } else if (e.key === OFFICE_KEY) {
+        e.preventDefault();
+        openOffice();
       }
     }
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [locked, goToSearch, openJournal, openTill, mayReadJournal]);
+  }, [locked, goToSearch, openJournal, openTill, openOffice, mayReadJournal]);
 
   return (
     <>
@@ -120,6 +129,8 @@ export function Workspace({ session }: { session: SessionView }) {
         journalKey={JOURNAL_KEY}
         onTill={openTill}
         tillKey={TILL_KEY}
+        onOffice={openOffice}
+        officeKey={OFFICE_KEY}
       />
       <main>
         {route.screen === 'search' && (
@@ -146,6 +157,16 @@ export function Workspace({ session }: { session: SessionView }) {
         )}
         {route.screen === 'till' && (
           <TillScreen
+            session={session}
+            onBack={() => {
+              const back = route.back;
+              if (back.screen === 'search') goToSearch();
+              else setRoute(back);
+            }}
+          />
+        )}
+        {route.screen === 'office' && (
+          <OfficeScreen
             session={session}
             onBack={() => {
               const back = route.back;

@@ -707,6 +707,9 @@ export const closure = sqliteTable(
     kind: text('kind', { enum: ['jour', 'mois', 'annee'] }).notNull(),
     /** YYYY-MM-DD, YYYY-MM or YYYY (Paris calendar). */
     period: text('period').notNull(),
+    /** The period as UTC instants, start included and end excluded (Paris midnights). */
+    periodStart: text('period_start').notNull(),
+    periodEnd: text('period_end').notNull(),
     /** Canonical JSON of the totals, as in the journal entry. */
     totals: text('totals').notNull(),
     /** Last journal entry the closure covers, and its hash. */
@@ -716,5 +719,146 @@ export const closure = sqliteTable(
     closedAt: text('closed_at').notNull(),
     journalSeq: integer('journal_seq').notNull(),
   },
-  (t) => [uniqueIndex('closure_period_uq').on(t.regieId, t.kind, t.period)],
+  (t) => [
+    uniqueIndex('closure_period_uq').on(t.regieId, t.kind, t.period),
+    uniqueIndex('closure_journal_uq').on(t.journalSeq),
+    index('closure_regie_end_ix').on(t.regieId, t.kind, t.periodEnd),
+    check('closure_period_ck', sql`${t.periodStart} < ${t.periodEnd}`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Deposits to the comptable. A deposit slip (bordereau de remise) carries cheques, or CESU or
+// chèques-vacances titles, of one régie: one draft per régie and kind, whose selection may be
+// edited until it is validated; validation draws a gapless number per régie, kind and year,
+// writes the items and freezes the slip (triggers, migration "deposit_guards"). A cash deposit
+// (La Banque Postale sealed bags) is written once, with the versement it takes out of the till.
+// ---------------------------------------------------------------------------------------------
+
+export const depositSlip = sqliteTable(
+  'deposit_slip',
+  {
+    id: integer('id').primaryKey(),
+    /** The command that created the draft. */
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    kind: text('kind', { enum: ['cheque', 'cesu', 'cheque_vacances'] }).notNull(),
+    status: text('status', { enum: ['draft', 'validated'] })
+      .notNull()
+      .default('draft'),
+    /** Draft only: JSON array of the payment ids picked, in slip order. */
+    selection: text('selection').notNull(),
+    /** The "up to" date the draft was built with (YYYY-MM-DD, Paris), if any. */
+    upToDate: text('up_to_date'),
+    createdAt: text('created_at').notNull(),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => agent.id),
+    updatedAt: text('updated_at').notNull(),
+    validateCommandId: text('validate_command_id').references(() => command.commandId),
+    /** Paris year of the validation, and the gapless sequence within régie, kind and year. */
+    year: integer('year'),
+    seq: integer('seq'),
+    /** e.g. B-SCO-2026-0001 (cheques), C-… (CESU), V-… (chèques-vacances). */
+    number: text('number'),
+    validatedAt: text('validated_at'),
+    validatedBy: integer('validated_by').references(() => agent.id),
+    itemCount: integer('item_count'),
+    totalCents: integer('total_cents'),
+    /** The validation entry of the operations journal. */
+    journalSeq: integer('journal_seq'),
+  },
+  (t) => [
+    uniqueIndex('deposit_slip_command_uq').on(t.commandId),
+    uniqueIndex('deposit_slip_validate_command_uq').on(t.validateCommandId),
+    uniqueIndex('deposit_slip_number_uq').on(t.number),
+    uniqueIndex('deposit_slip_seq_uq').on(t.regieId, t.kind, t.year, t.seq),
+    uniqueIndex('deposit_slip_draft_uq')
+      .on(t.regieId, t.kind)
+      .where(sql`status = 'draft'`),
+    check(
+      'deposit_slip_state_ck',
+      sql`(${t.status} = 'draft' AND ${t.seq} IS NULL AND ${t.number} IS NULL AND ${t.validatedAt} IS NULL AND ${t.journalSeq} IS NULL) OR (${t.status} = 'validated' AND ${t.seq} >= 1 AND ${t.year} IS NOT NULL AND ${t.number} IS NOT NULL AND ${t.validatedAt} IS NOT NULL AND ${t.validatedBy} IS NOT NULL AND ${t.validateCommandId} IS NOT NULL AND ${t.itemCount} >= 1 AND ${t.totalCents} > 0 AND ${t.journalSeq} IS NOT NULL)`,
+    ),
+  ],
+);
+
+/** One cheque or title of a validated slip. UNIQUE payment: a cheque is deposited once. */
+export const depositSlipItem = sqliteTable(
+  'deposit_slip_item',
+  {
+    id: integer('id').primaryKey(),
+    slipId: integer('slip_id')
+      .notNull()
+      .references(() => depositSlip.id),
+    paymentId: integer('payment_id')
+      .notNull()
+      .references(() => payment.id),
+    /** Position on the slip, from 1. */
+    line: integer('line').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+  },
+  (t) => [
+    uniqueIndex('deposit_slip_item_payment_uq').on(t.paymentId),
+    uniqueIndex('deposit_slip_item_line_uq').on(t.slipId, t.line),
+    check('deposit_slip_item_amount_ck', sql`${t.amountCents} > 0`),
+  ],
+);
+
+/** Cash paid in at La Banque Postale in sealed bags: notes and coins in separate bags. */
+export const cashDeposit = sqliteTable(
+  'cash_deposit',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => tillSession.id),
+    /** The versement movement that takes the cash out of the till, written with it. */
+    movementId: integer('movement_id')
+      .notNull()
+      .references(() => tillMovement.id),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    /** e.g. E-SCO-2026-0001. */
+    number: text('number').notNull(),
+    /** JSON counts per denomination key (notes b500…b5, coins p200…p1). */
+    notesCounts: text('notes_counts').notNull(),
+    coinsCounts: text('coins_counts').notNull(),
+    notesCents: integer('notes_cents').notNull(),
+    coinsCents: integer('coins_cents').notNull(),
+    totalCents: integer('total_cents').notNull(),
+    /** Numbers printed on the sealed bags. */
+    notesBag: text('notes_bag'),
+    coinsBag: text('coins_bag'),
+    depositedAt: text('deposited_at').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cash_deposit_command_uq').on(t.commandId),
+    uniqueIndex('cash_deposit_movement_uq').on(t.movementId),
+    uniqueIndex('cash_deposit_number_uq').on(t.number),
+    uniqueIndex('cash_deposit_seq_uq').on(t.regieId, t.year, t.seq),
+    check(
+      'cash_deposit_amount_ck',
+      sql`${t.notesCents} >= 0 AND ${t.coinsCents} >= 0 AND ${t.totalCents} = ${t.notesCents} + ${t.coinsCents} AND ${t.totalCents} > 0`,
+    ),
+    check(
+      'cash_deposit_bags_ck',
+      sql`(${t.notesCents} > 0) = (${t.notesBag} IS NOT NULL) AND (${t.coinsCents} > 0) = (${t.coinsBag} IS NOT NULL)`,
+    ),
+    check('cash_deposit_seq_ck', sql`${t.seq} >= 1`),
+  ],
 );

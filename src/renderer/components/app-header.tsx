@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Kbd, Text } from '@mantine/core';
-import { IconBook2, IconCash, IconSearch } from '@tabler/icons-react';
+import { IconBook2, IconCash, IconFileInvoice, IconSearch } from '@tabler/icons-react';
 import type { SessionView } from '../../shared/contract';
 import { roleLabels } from '../../shared/roles';
 import { useGuichet } from '../guichet-context';
@@ -7,13 +7,15 @@ import { appMessages } from '../messages';
 
 interface Props {
   session: SessionView;
-  current: 'search' | 'family' | 'payment' | 'journal' | 'till';
+  current: 'search' | 'family' | 'payment' | 'journal' | 'till' | 'office';
   onSearch(): void;
   /** Null for agents who may not read the journal. */
   onJournal: (() => void) | null;
   journalKey: string;
   onTill(): void;
   tillKey: string;
+  onOffice(): void;
+  officeKey: string;
 }
 
 export function AppHeader({
@@ -24,6 +26,8 @@ export function AppHeader({
   journalKey,
   onTill,
   tillKey,
+  onOffice,
+  officeKey,
 }: Props) {
   const { status, logout } = useGuichet();
   return (
@@ -61,6 +65,17 @@ export function AppHeader({
             data-testid="nav-till"
           >
             {appMessages.navTill}
+          </Button>
+          <Button
+            variant={current === 'office' ? 'light' : 'subtle'}
+            leftSection={<IconFileInvoice aria-hidden size={18} />}
+            rightSection={<Kbd size="xs">{officeKey}</Kbd>}
+            aria-current={current === 'office' ? 'page' : undefined}
+            aria-keyshortcuts={officeKey}
+            onClick={onOffice}
+            data-testid="nav-office"
+          >
+            {appMessages.navOffice}
           </Button>
           {onJournal && (
             <Button

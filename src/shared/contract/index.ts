@@ -1,16 +1,22 @@
 import type { z } from 'zod';
 import { authContract } from './auth';
+import { closuresContract } from './closures';
+import { depositsContract } from './deposits';
 import { familiesContract } from './families';
 import { journalContract } from './journal';
 import { paymentsContract } from './payments';
+import { reportsContract } from './reports';
 import { systemContract } from './system';
 import { tillContract } from './till';
 import type { HandlerSpec } from './define';
 
 export * from './auth';
+export * from './closures';
+export * from './deposits';
 export * from './families';
 export * from './journal';
 export * from './payments';
+export * from './reports';
 export * from './system';
 export * from './till';
 export type { HandlerSpec } from './define';
@@ -23,6 +29,9 @@ export const contract = {
   ...paymentsContract,
   ...journalContract,
   ...tillContract,
+  ...closuresContract,
+  ...depositsContract,
+  ...reportsContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -23,6 +23,12 @@ export const journalKinds = [
   'derogation_plafond',
   'ecart_caisse',
   'cloture_caisse',
+  'cloture_jour',
+  'cloture_mois',
+  'cloture_annee',
+  'bordereau_brouillon',
+  'bordereau_valide',
+  'depot_especes',
 ] as const;
 export type JournalKind = (typeof journalKinds)[number];
 
@@ -38,6 +44,7 @@ export const techJournalKinds = [
   'echec_synchronisation',
   'saut_horloge',
   'demarrage',
+  'export',
 ] as const;
 export type TechJournalKind = (typeof techJournalKinds)[number];
 
@@ -55,6 +62,12 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   derogation_plafond: 'Dérogation au plafond d’espèces',
   ecart_caisse: 'Écart de caisse',
   cloture_caisse: 'Clôture de caisse (Z)',
+  cloture_jour: 'Clôture journalière',
+  cloture_mois: 'Clôture mensuelle',
+  cloture_annee: 'Clôture annuelle',
+  bordereau_brouillon: 'Bordereau de remise (brouillon)',
+  bordereau_valide: 'Bordereau de remise validé',
+  depot_especes: 'Dépôt d’espèces (La Banque Postale)',
   echec_connexion: 'Échec de connexion',
   blocage_compte: 'Compte bloqué',
   verrouillage_inactivite: 'Verrouillage après inactivité',
@@ -66,6 +79,7 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   echec_synchronisation: 'Échec de synchronisation',
   saut_horloge: 'Saut d’horloge',
   demarrage: 'Démarrage',
+  export: 'Édition pour le comptable',
 };
 
 export interface JournalEntryView {
