@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { ChainReport, JournalBook, LedgerReport } from '../../shared/contract';
 import { formatEuro } from '../../shared/money';
+import { checkClosures } from '../closures/verify-closures';
 import { formatReceiptNumber } from '../payments/receipt-numbers';
 import { canonicalJson } from './canonical';
 import { entryHash, GENESIS_HASH, journalTables } from './chain';
@@ -366,7 +367,8 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
     );
   }
 
-  const cancellationError = checkCancellations(sqlite) ?? checkCreditUses(sqlite);
+  const cancellationError =
+    checkCancellations(sqlite) ?? checkCreditUses(sqlite) ?? checkClosures(sqlite);
   if (cancellationError) return report(cancellationError);
 
   const orphan = (sql: string, what: string): string | null => {

@@ -19,6 +19,45 @@ export const closureKindLabels: Record<ClosureKind, string> = {
   annee: 'Clôture annuelle',
 };
 
+const monthNames = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+] as const;
+
+/** "16/03/2026", "mars 2026" or "2026": a period as written in titles, lists and tables. */
+export function closurePeriodLabel(kind: ClosureKind, period: string): string {
+  const [y, m, d] = period.split('-');
+  if (kind === 'jour') return `${d}/${m}/${y}`;
+  if (kind === 'mois') return `${monthNames[Number(m) - 1] ?? m} ${y}`;
+  return period;
+}
+
+/** "la journée du 16/03/2026", "le mois de mars 2026", "l’année 2026". */
+export function closurePeriodPhrase(kind: ClosureKind, period: string): string {
+  const label = closurePeriodLabel(kind, period);
+  if (kind === 'jour') return `la journée du ${label}`;
+  if (kind === 'mois') return `le mois de ${label}`;
+  return `l’année ${label}`;
+}
+
+/** "de la journée du 16/03/2026", "du mois de mars 2026", "de l’année 2026". */
+export function closurePeriodPhraseOf(kind: ClosureKind, period: string): string {
+  const label = closurePeriodLabel(kind, period);
+  if (kind === 'jour') return `de la journée du ${label}`;
+  if (kind === 'mois') return `du mois de ${label}`;
+  return `de l’année ${label}`;
+}
+
 /** YYYY-MM-DD for a day, YYYY-MM for a month, YYYY for a year (Paris calendar). */
 export const closurePeriodSchema = z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, {
   error: 'Période attendue : AAAA-MM-JJ (jour), AAAA-MM (mois) ou AAAA (année).',
@@ -37,10 +76,51 @@ export interface ClosureModeTotal {
   netCents: number;
 }
 
+/** A deposit to the comptable made in the period: a validated slip or a cash deposit. */
+export interface ClosureDeposit {
+  /** 'cheque', 'cesu', 'cheque_vacances' for slips; 'especes' for a cash deposit. */
+  kind: string;
+  number: string;
+  at: string;
+  /** Cheques or titles on a slip; sealed bags (notes, coins) of a cash deposit. */
+  count: number;
+  totalCents: number;
+}
+
+/**
+ * A counting difference recorded at the closing of a till session in which the régie
+ * collected (a session may serve several régies: its differences then show in each).
+ */
+export interface ClosureTillDifference {
+  at: string;
+  sessionId: number;
+  posteCode: string;
+  mode: PaymentMode;
+  label: string;
+  expectedCents: number;
+  countedCents: number;
+  /** Counted - expected: negative for a déficit, positive for an excédent. */
+  differenceCents: number;
+  reason: string;
+}
+
+/** A closure of the finer kind summed by this one (a day of a month, a month of a year). */
+export interface ClosurePart {
+  period: string;
+  paymentCount: number;
+  collectedCents: number;
+  cancellationCount: number;
+  cancelledCents: number;
+  netCents: number;
+  journalSeq: number;
+}
+
 export interface ClosureTotals {
   regieId: number;
   regieCode: string;
   regieName: string;
+  /** Account at the Trésor receiving the régie's deposits, as it was when closing. */
+  dftAccount: string | null;
   kind: ClosureKind;
   period: string;
   /** UTC instants: start included, end excluded. */
@@ -53,17 +133,25 @@ export interface ClosureTotals {
   cancellationCount: number;
   cancelledCents: number;
   netCents: number;
-  /** Credit (avoir) created by overpayments, used, and the net change of credits held. */
+  /** Credit (avoir) created by overpayments collected in the period (gross). */
   creditCreatedCents: number;
+  /** Credit taken back by the cancellation, in the period, of the payments that created it. */
+  creditRemovedCents: number;
+  /** Credit used to settle invoices, net of the credit uses cancelled in the period. */
   creditUsedCents: number;
+  /** Net change of the credits held by families: created - removed - used. */
+  creditNetChangeCents: number;
   /** First and last receipt numbers of the period, per poste. */
   receiptRanges: { posteCode: string; first: string; last: string; count: number }[];
-  /** Deposits validated or made in the period (slips and cash deposits). */
-  deposits: { kind: string; number: string; at: string; count: number; totalCents: number }[];
+  /** Deposits validated or made in the period (slips and cash deposits), in time order. */
+  deposits: ClosureDeposit[];
+  /** Till counting differences recorded in the period, in time order, and their sum. */
+  tillDifferences: ClosureTillDifference[];
+  tillDifferenceCents: number;
   /** Perpetual grand totals of the régie at the end of the period. */
   perpetual: { collectedCents: number; cancelledCents: number; netCents: number };
   /** Closures of the finer kind that this one sums (days of a month, months of a year). */
-  parts: { period: string; netCents: number; journalSeq: number }[];
+  parts: ClosurePart[];
 }
 
 export interface ClosureView {
@@ -75,10 +163,26 @@ export interface ClosureView {
   closedAt: string;
   /** null for a closure made automatically by the register. */
   closedBy: string | null;
+  /** Set on a day (or month) closed by the same command as its month (or year). */
+  closedWith: { kind: ClosureKind; period: string } | null;
   journalSeq: number;
   /** First 8 hex digits of the closure entry's hash, as printed (e.g. 7F3A-91C2). */
   verificationCode: string;
   totals: ClosureTotals;
+}
+
+export interface ClosurePending {
+  kind: ClosureKind;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  hasActivity: boolean;
+  /** For a month or a year: the finer periods its closing will also close, oldest first. */
+  alsoCloses: { kind: ClosureKind; period: string }[];
+  /** Why it cannot be closed now (an earlier period first, an open till), or null. */
+  blockedBy: string | null;
+  /** The earlier period of the same kind that must be closed first, when that is the reason. */
+  waitsFor: { kind: ClosureKind; period: string } | null;
 }
 
 export interface ClosureStatus {
@@ -87,8 +191,14 @@ export interface ClosureStatus {
   regieName: string;
   /** Latest closed period of each kind. */
   lastClosed: Record<ClosureKind, string | null>;
-  /** Periods that are over and not yet closed, oldest first (months and years at least). */
-  pending: { kind: ClosureKind; period: string; hasActivity: boolean }[];
+  /**
+   * Periods that are over and not yet closed, in the order they can be closed: by end, a day
+   * before the month it ends, a month before the year. Days are listed only when they had
+   * activity; months and years from the régie's first operation.
+   */
+  pending: ClosurePending[];
+  /** Till sessions still open that started before the end of a pending period. */
+  openTills: { posteCode: string; openedAt: string }[];
 }
 
 export const closuresContract = {
