@@ -39,6 +39,11 @@ export interface CancellationLine {
   at: string;
   /** False when the payment was collected in an earlier (frozen) session. */
   sameSession: boolean;
+  /**
+   * The validated deposit slip (bordereau) the cheque or title was already remitted on, if any:
+   * it is no longer at the régie, so the payer is refunded rather than handed it back.
+   */
+  depositSlip?: string | null;
 }
 
 export interface MovementLine {
@@ -56,6 +61,8 @@ export interface SessionFigures {
   cheques: ExpectedCheque[];
   perRegie: RegieFigures[];
   cancellations: CancellationLine[];
+  /** Cancellations of cheques or titles already remitted on a validated slip, to be refunded. */
+  depositedCancellations: CancellationLine[];
   movements: MovementLine[];
   agentNames: string[];
 }
@@ -91,7 +98,9 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
       sqlite,
       `SELECT c.id, p.receipt_number, r.code AS regie_code, p.regie_id, p.mode, p.amount_cents, c.reason,
               a.display_name AS agent_name, c.cancelled_at,
-              (SELECT pl.session_id FROM till_link pl WHERE pl.payment_id = p.id) AS payment_session
+              (SELECT pl.session_id FROM till_link pl WHERE pl.payment_id = p.id) AS payment_session,
+              (SELECT s.number FROM deposit_slip_item i JOIN deposit_slip s ON s.id = i.slip_id
+                 WHERE i.payment_id = p.id AND s.status = 'validated') AS deposit_slip
          FROM till_link l JOIN cancellation c ON c.id = l.cancellation_id
          JOIN payment p ON p.id = c.payment_id JOIN regie r ON r.id = p.regie_id
          JOIN agent a ON a.id = c.agent_id
@@ -107,6 +116,7 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
       agent_name: string;
       cancelled_at: string;
       payment_session: number | null;
+      deposit_slip: string | null;
     }[]
   ).map((c) => ({ ...c, sameSession: c.payment_session === sessionId }));
   const movements = prepared(
@@ -153,9 +163,13 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
     const collected = payments.filter((p) => p.mode === mode);
     // Cash and card refunds leave the drawer or the terminal's batch whatever session the
     // payment came from; a cheque or a title of a frozen session is handed back from the safe
-    // or the deposit, not from this drawer, so only this session's own items are taken out.
+    // or the deposit, not from this drawer, so only this session's own items are taken out. A
+    // cheque already remitted on a validated slip is at the Trésor: it is never expected out of
+    // the drawer, whichever session collected it (it is listed apart, to be refunded).
     const physical = mode === 'especes' || mode === 'carte';
-    const cancelled = cancellations.filter((c) => c.mode === mode && (physical || c.sameSession));
+    const cancelled = cancellations.filter(
+      (c) => c.mode === mode && (physical || (c.sameSession && c.deposit_slip === null)),
+    );
     const collectedCents = collected.reduce((s, p) => s + p.total, 0);
     const cancelledCents = cancelled.reduce((s, c) => s + c.amount_cents, 0);
     const floatCents = mode === 'especes' ? session.float_counted_cents : 0;
@@ -221,21 +235,24 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
       ).display_name,
   );
 
+  const cancellationLines = cancellations.map((c): CancellationLine => ({
+    cancellationId: c.id,
+    receiptNumber: c.receipt_number,
+    regieCode: c.regie_code,
+    mode: c.mode,
+    amountCents: c.amount_cents,
+    reason: c.reason,
+    agentName: c.agent_name,
+    at: c.cancelled_at,
+    sameSession: c.sameSession,
+    depositSlip: c.deposit_slip,
+  }));
   return {
     modes,
     cheques,
     perRegie,
-    cancellations: cancellations.map((c) => ({
-      cancellationId: c.id,
-      receiptNumber: c.receipt_number,
-      regieCode: c.regie_code,
-      mode: c.mode,
-      amountCents: c.amount_cents,
-      reason: c.reason,
-      agentName: c.agent_name,
-      at: c.cancelled_at,
-      sameSession: c.sameSession,
-    })),
+    cancellations: cancellationLines,
+    depositedCancellations: cancellationLines.filter((c) => Boolean(c.depositSlip)),
     movements: movements.map((m) => ({
       movementId: m.id,
       regieCode: m.regie_code,

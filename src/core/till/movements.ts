@@ -7,18 +7,25 @@ import { DomainError, notFound, ruleError } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { alreadyExecuted, insertCommand, requestHash } from '../payments/commands';
 import { prepared } from '../db/prepared';
-import { isOvernight, noSessionMessage, openSessionRow, overnightMessage } from './session';
+import {
+  isOvernight,
+  noSessionMessage,
+  openSessionRow,
+  overnightMessage,
+  type SessionRow,
+} from './session';
 import { sessionFigures } from './figures';
 
 export const MOVEMENT_HANDLER = 'till.movement';
 export const OVERRIDE_HANDLER = 'till.ceilingOverride';
 
-function requireOpenSession(
+/** The poste's open session; refused in French when there is none or it is of an earlier day. */
+export function requireOpenSession(
   sqlite: Database.Database,
   posteCode: string,
   now: Date,
   allowOvernight: boolean,
-) {
+): SessionRow {
   const session = openSessionRow(sqlite, posteCode);
   if (!session) {
     throw ruleError('CAISSE_FERMEE', noSessionMessage.replace('avant d’encaisser', 'd’abord'));
@@ -29,11 +36,93 @@ function requireOpenSession(
   return session;
 }
 
-function regieRow(sqlite: Database.Database, regieId: number) {
+export function regieRow(
+  sqlite: Database.Database,
+  regieId: number,
+): { id: number; code: string; name: string } {
   const r = prepared(sqlite, 'SELECT id, code, name FROM regie WHERE id = ?').get(regieId) as
     { id: number; code: string; name: string } | undefined;
   if (!r) throw notFound('Régie');
   return r;
+}
+
+/**
+ * Writes a cash movement of an open session and its journal entry, inside the caller's write
+ * transaction (the caller has checked the session and recorded its command). A movement taking
+ * cash out may not exceed what the drawer should hold. Shared by till.movement and by the cash
+ * deposit, whose versement must be exactly the same movement.
+ */
+export function writeMovement(
+  sqlite: Database.Database,
+  input: {
+    commandId: string;
+    sessionId: number;
+    regie: { id: number; code: string };
+    kind: MovementKind;
+    /** Always positive: the kind gives the direction. */
+    amountCents: number;
+    reason: string;
+    agentId: number;
+    posteCode: string;
+    at: string;
+  },
+): { movementId: number; signedAmountCents: number } {
+  const { regie, at } = input;
+  const signed = input.kind === 'apport' ? input.amountCents : -input.amountCents;
+  if (signed < 0) {
+    const inDrawer = drawerCashCents(sqlite, input.sessionId);
+    if (input.amountCents > inDrawer) {
+      throw ruleError(
+        'MOUVEMENT_SUPERIEUR_CAISSE',
+        `${movementKindLabels[input.kind]} de ${formatEuro(input.amountCents)} impossible : la caisse ne doit contenir que ${formatEuro(inDrawer)} en espèces (fonds compris). Vérifiez le montant ; rien n’a été enregistré.`,
+      );
+    }
+  }
+  const movementId = (
+    prepared(sqlite, 'SELECT COALESCE(MAX(id), 0) + 1 AS id FROM till_movement').get() as {
+      id: number;
+    }
+  ).id;
+  const entry = appendJournal(sqlite, 'operations', {
+    kind: 'mouvement_caisse',
+    instant: at,
+    agentId: input.agentId,
+    regieId: regie.id,
+    posteCode: input.posteCode,
+    payload: {
+      commandId: input.commandId,
+      movementId,
+      sessionId: input.sessionId,
+      regieId: regie.id,
+      regieCode: regie.code,
+      movementKind: input.kind,
+      amountCents: signed,
+      reason: input.reason,
+    },
+  });
+  prepared(
+    sqlite,
+    `INSERT INTO till_movement (id, command_id, session_id, regie_id, kind, amount_cents, reason, agent_id, at, journal_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    movementId,
+    input.commandId,
+    input.sessionId,
+    regie.id,
+    input.kind,
+    signed,
+    input.reason,
+    input.agentId,
+    at,
+    entry.seq,
+  );
+  return { movementId, signedAmountCents: signed };
+}
+
+/** The cash the session's drawer should hold now, float included (all régies). */
+export function drawerCashCents(sqlite: Database.Database, sessionId: number): number {
+  const cash = sessionFigures(sqlite, sessionId).modes.find((m) => m.mode === 'especes');
+  return cash?.expectedCents ?? 0;
 }
 
 export function recordMovement(
@@ -66,17 +155,6 @@ export function recordMovement(
       }
       const session = requireOpenSession(sqlite, input.posteCode, input.now, false);
       const regie = regieRow(sqlite, input.regieId);
-      const signed = input.kind === 'apport' ? input.amountCents : -input.amountCents;
-      if (signed < 0) {
-        const cash = sessionFigures(sqlite, session.id).modes.find((m) => m.mode === 'especes');
-        const inDrawer = cash?.expectedCents ?? 0;
-        if (input.amountCents > inDrawer) {
-          throw ruleError(
-            'MOUVEMENT_SUPERIEUR_CAISSE',
-            `${movementKindLabels[input.kind]} de ${formatEuro(input.amountCents)} impossible : la caisse ne doit contenir que ${formatEuro(inDrawer)} en espèces (fonds compris). Vérifiez le montant ; rien n’a été enregistré.`,
-          );
-        }
-      }
       const at = input.now.toISOString();
       insertCommand(sqlite, {
         commandId: input.commandId,
@@ -85,45 +163,18 @@ export function recordMovement(
         agentId: input.agentId,
         at,
       });
-      const movementId = (
-        prepared(sqlite, 'SELECT COALESCE(MAX(id), 0) + 1 AS id FROM till_movement').get() as {
-          id: number;
-        }
-      ).id;
-      const entry = appendJournal(sqlite, 'operations', {
-        kind: 'mouvement_caisse',
-        instant: at,
+      const written = writeMovement(sqlite, {
+        commandId: input.commandId,
+        sessionId: session.id,
+        regie,
+        kind: input.kind,
+        amountCents: input.amountCents,
+        reason: input.reason,
         agentId: input.agentId,
-        regieId: regie.id,
         posteCode: input.posteCode,
-        payload: {
-          commandId: input.commandId,
-          movementId,
-          sessionId: session.id,
-          regieId: regie.id,
-          regieCode: regie.code,
-          movementKind: input.kind,
-          amountCents: signed,
-          reason: input.reason,
-        },
-      });
-      prepared(
-        sqlite,
-        `INSERT INTO till_movement (id, command_id, session_id, regie_id, kind, amount_cents, reason, agent_id, at, journal_seq)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        movementId,
-        input.commandId,
-        session.id,
-        regie.id,
-        input.kind,
-        signed,
-        input.reason,
-        input.agentId,
         at,
-        entry.seq,
-      );
-      return { movementId, signedAmountCents: signed, replayed: false };
+      });
+      return { ...written, replayed: false };
     })
     .immediate();
 }

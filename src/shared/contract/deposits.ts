@@ -46,6 +46,8 @@ export interface DepositCandidate {
   number: string;
   drawer: string;
   amountCents: number;
+  /** Titles only: how many titles the payment holds (null for a cheque). */
+  titleCount: number | null;
   /** The till session it was collected in is closed (only those can be deposited). */
   sessionClosed: boolean;
 }
@@ -111,6 +113,7 @@ export interface CardSessionLine {
   openedAt: string;
   closedAt: string | null;
   paymentCount: number;
+  cancellationCount: number;
   /** Card payments net of cancellations in the session, for the régie(s) asked. */
   netCents: number;
   /** The terminal's batch total entered at closing (all régies of the session). */
@@ -122,9 +125,14 @@ export interface RemittanceSummary {
   from: string;
   to: string;
   regieId: number | null;
+  /** The régie asked for, or null for every régie. */
+  regieLabel: string | null;
   sessions: CardSessionLine[];
   paymentCount: number;
   netCents: number;
+  /** Sums over the closed sessions of the batch totals and of their differences. */
+  batchCents: number;
+  differenceCents: number;
 }
 
 export const depositsContract = {

@@ -7,6 +7,7 @@ import { Button, Container, Group, Tabs, Title } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import type { SessionView } from '../../../shared/contract';
 import { can } from '../../../shared/roles';
+import { overlayOpen } from '../../components/overlay-open';
 import { useGuichet } from '../../guichet-context';
 import { ClosuresPanel } from '../closures/closures-panel';
 import { DepositsPanel } from '../deposits/deposits-panel';
@@ -25,7 +26,7 @@ export function OfficeScreen({ session, onBack }: { session: SessionView; onBack
 
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
-      if (e.key === 'Escape' && !locked && !e.defaultPrevented) {
+      if (e.key === 'Escape' && !locked && !e.defaultPrevented && !overlayOpen(e)) {
         e.preventDefault();
         onBack();
       }
