@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { HandlerName, Output, ParsedInput } from '../shared/contract';
 import type { Role } from '../shared/roles';
+import type { AdminRuntime } from './admin/runtime';
 import type { Db } from './db/open';
+import type { SyncEngine } from './sync/engine';
 import { DomainError } from './errors';
 
 export interface AgentSession {
@@ -28,6 +30,10 @@ export interface HandlerContext {
   sessions: Map<string, AgentSession>;
   /** The token the caller presented, even when it points to a locked session. */
   presentedToken: string | null;
+  /** Backups, restore and the database's location: what outlives one connection. */
+  admin: AdminRuntime;
+  /** The portal sync engine of this core (absent in handler tests that build a context). */
+  sync?: SyncEngine;
 }
 
 export function requireSession(ctx: HandlerContext): AgentSession {

@@ -1,6 +1,6 @@
 // The register's engine behind one function: send(name, args, sessionToken). Electron IPC and
 // the browser-mode HTTP host both call it; neither holds any rule of its own.
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -8,9 +8,20 @@ import { z } from 'zod';
 import { contract, isHandlerName, type HandlerName } from '../shared/contract';
 import { can } from '../shared/roles';
 import type { Result } from '../shared/result';
+import type { MachineSettings } from '../shared/contract';
 import type { AgentSession, HandlerContext } from './context';
 import { openSqlite, wrapDrizzle, type Db } from './db/open';
 import { loadShippedMigrations, migrate, type MigrationReport } from './db/migrate';
+import { prepared } from './db/prepared';
+import { afterCommit } from './admin/after-commit';
+import { acquireDatabaseLock, type DatabaseLock } from './admin/lock';
+import { readMachineSettings } from './admin/machine-settings';
+import {
+  createBackupService,
+  DEFAULT_BACKUP_SCHEDULE,
+  type AdminRuntime,
+  type BackupSchedule,
+} from './admin/runtime';
 import { DomainError } from './errors';
 import { appendJournal } from './journal/chain';
 import { handlers } from './handlers';
@@ -24,6 +35,14 @@ import type { Role } from '../shared/roles';
 import { getSetting } from './settings';
 import { seedDatabase, type SeedKind } from './demo/seed';
 import type Database from 'better-sqlite3';
+import { createSyncEngine, type SyncEngine } from './sync/engine';
+import type { FetchLike } from './sync/client';
+import {
+  fileSecretStore,
+  memorySecretStore,
+  secretFileFor,
+  type SecretStore,
+} from './sync/secret-store';
 
 z.config(z.locales.fr());
 
@@ -38,13 +57,47 @@ export interface CoreOptions {
   logger?: Logger;
   /** better-sqlite3 built for another ABI (Electron's); the Node build in node_modules otherwise. */
   nativeBinding?: string;
+  /**
+   * When to look for the daily backup (file databases only). false: never on a timer (tests);
+   * backups after a till closing and on demand still happen.
+   */
+  backupSchedule?: BackupSchedule | false;
+  /** Sync with the portal; the engine starts by itself once this poste is enrolled. */
+  sync?: SyncOptions;
+}
+
+export interface SyncOptions {
+  /**
+   * Where the poste's portal secret is kept, outside the database. Default: a 0600 file
+   * <database>.sync-secret.json beside a file database, memory for ':memory:'. The Electron
+   * shell passes a safeStorage-backed store.
+   */
+  secretStore?: SecretStore;
+  /** Between two runs when all goes well (default 15 s). */
+  intervalMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  pageSize?: number;
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  /** false: never on a timer, only "Synchroniser maintenant" (tests). Default true. */
+  background?: boolean;
 }
 
 export interface Core {
   send(name: string, args: unknown, sessionToken: string | null): Promise<Result<unknown>>;
-  db: Db;
-  sqlite: Database.Database;
-  migration: MigrationReport;
+  /** The connection in service: a restore replaces it, so read it at each use. */
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  readonly migration: MigrationReport;
+  /** This machine's settings, for the Electron shell (printers, update feed...): no session. */
+  machineSettings(): MachineSettings;
+  /** Whether a till session is open on this database: updates must not be installed then. */
+  hasOpenTill(): boolean;
+  /** The portal sync engine (status, "Synchroniser maintenant", enrolment). */
+  readonly sync: SyncEngine;
+  /** Resolves once no backup is being written (an orderly stop, tests). */
+  backupsIdle(): Promise<void>;
   close(): void;
 }
 
@@ -65,38 +118,171 @@ function zodMessage(error: z.ZodError): string {
     .join(' ; ');
 }
 
+/** Renames, retrying a moment when Windows reports the file busy (antivirus, indexer). */
+function renameWithRetry(from: string, to: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (attempt >= 10 || (code !== 'EBUSY' && code !== 'EPERM' && code !== 'EACCES')) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const log = opts.logger ?? pino({ level: process.env.GUICHET_LOG_LEVEL ?? 'info' });
   const now = opts.now ?? (() => new Date());
-  const sqlite = openSqlite(opts.dbFile, { nativeBinding: opts.nativeBinding });
+  const inMemory = opts.dbFile === ':memory:';
+  const defaultBackupDir =
+    opts.backupDir ?? (inMemory ? null : path.join(path.dirname(opts.dbFile), 'sauvegardes'));
+  const shipped = loadShippedMigrations(opts.migrationsDir ?? defaultMigrationsDir());
+  // Taken before the file is even opened: a second Guichet must not run the migrations or the
+  // start-up writes on a database another one is using.
+  const lock: DatabaseLock | null = inMemory ? null : acquireDatabaseLock(opts.dbFile, now());
+  let sqlite: Database.Database;
   let migration: MigrationReport;
+  let clockHighWaterMs: number;
   try {
-    migration = await migrate(
-      sqlite,
-      loadShippedMigrations(opts.migrationsDir ?? defaultMigrationsDir()),
-      {
-        backupDir:
-          opts.backupDir ??
-          (opts.dbFile === ':memory:'
-            ? undefined
-            : path.join(path.dirname(opts.dbFile), 'sauvegardes')),
+    sqlite = openSqlite(opts.dbFile, { nativeBinding: opts.nativeBinding });
+    try {
+      migration = await migrate(sqlite, shipped, {
+        backupDir: configuredBackupDir(sqlite) ?? defaultBackupDir ?? undefined,
         now,
-      },
-    );
+      });
+      await seedDatabase(sqlite, opts.seed ?? 'none', { now, log });
+      clockHighWaterMs = await journalStartEvents(
+        sqlite,
+        migration,
+        now(),
+        getSetting(sqlite, 'poste_code') ?? 'P01',
+      );
+    } catch (e) {
+      sqlite.close();
+      throw e;
+    }
   } catch (e) {
-    sqlite.close();
+    lock?.release();
     throw e;
   }
-  const db = wrapDrizzle(sqlite);
-  await seedDatabase(sqlite, opts.seed ?? 'none', { now, log });
+  // The connection in service. Only swapDatabase() replaces it, while no call runs.
+  let db = wrapDrizzle(sqlite);
+  let closed = false;
   const posteCode = () => getSetting(sqlite, 'poste_code') ?? 'P01';
-  let clockHighWaterMs = await journalStartEvents(sqlite, migration, now(), posteCode());
 
   const sessions = new Map<string, AgentSession>();
-  const agentStatus = sqlite.prepare<
-    [number],
-    { active: number; role: Role; locked_until: string | null; display_name: string }
-  >('SELECT active, role, locked_until, display_name FROM agent WHERE id = ?');
+  const agentStatus = (agentId: number) =>
+    prepared(sqlite, 'SELECT active, role, locked_until, display_name FROM agent WHERE id = ?').get(
+      agentId,
+    ) as
+      { active: number; role: Role; locked_until: string | null; display_name: string } | undefined;
+
+  // Calls under way, and the restore's gate: while it is set, new calls wait at the door.
+  let inFlight = 0;
+  let gate: Promise<void> | null = null;
+
+  const backups = createBackupService({
+    sqlite: () => sqlite,
+    isOpen: () => !closed && sqlite.open,
+    now,
+    log,
+    defaultBackupDir,
+    nativeBinding: opts.nativeBinding,
+  });
+
+  const admin: AdminRuntime = {
+    dbFile: opts.dbFile,
+    defaultBackupDir,
+    shipped,
+    nativeBinding: opts.nativeBinding,
+    backups,
+    async exclusive(fn) {
+      if (gate) {
+        throw new DomainError(
+          'CONFLIT',
+          'Une restauration est déjà en cours sur ce poste. Attendez qu’elle se termine.',
+        );
+      }
+      let open!: () => void;
+      gate = new Promise<void>((resolve) => (open = resolve));
+      try {
+        // The caller is itself a call under way: wait until it is the only one.
+        while (inFlight > 1) await new Promise((r) => setTimeout(r, 10));
+        return await backups.runExclusive(fn);
+      } finally {
+        gate = null;
+        open();
+      }
+    },
+    async swapDatabase(preparedFile, replacedFile) {
+      const dbFile = opts.dbFile;
+      const reopen = () => {
+        sqlite = openSqlite(dbFile, { nativeBinding: opts.nativeBinding });
+        db = wrapDrizzle(sqlite);
+      };
+      // rename() replaces an existing file: the database being replaced must never land on
+      // another one.
+      if ([replacedFile, `${replacedFile}-wal`, `${replacedFile}-shm`].some((f) => existsSync(f))) {
+        throw new Error(`${replacedFile} existe déjà`);
+      }
+      // Everything from the close to the reopening is synchronous: nothing else can run on
+      // a closed connection in between.
+      sqlite.close();
+      try {
+        renameWithRetry(dbFile, replacedFile);
+      } catch (e) {
+        reopen();
+        throw e;
+      }
+      const moved: [string, string][] = [[dbFile, replacedFile]];
+      try {
+        for (const suffix of ['-wal', '-shm']) {
+          if (existsSync(dbFile + suffix)) {
+            renameWithRetry(dbFile + suffix, replacedFile + suffix);
+            moved.push([dbFile + suffix, replacedFile + suffix]);
+          }
+        }
+        renameWithRetry(preparedFile, dbFile);
+        reopen();
+      } catch (e) {
+        // Put the replaced database back in service, as it was.
+        if (sqlite.open) sqlite.close();
+        if (existsSync(dbFile) && !moved.some(([, to]) => to === dbFile)) {
+          renameWithRetry(dbFile, `${preparedFile}.echec`);
+        }
+        for (const [from, to] of moved.reverse()) renameWithRetry(to, from);
+        reopen();
+        throw e;
+      }
+      migration = await migrate(sqlite, shipped, {});
+      return { sqlite, migration };
+    },
+  };
+  const syncOpts = opts.sync ?? {};
+  const sync: SyncEngine = createSyncEngine({
+    sqlite: () => sqlite,
+    secrets:
+      syncOpts.secretStore ??
+      (inMemory ? memorySecretStore() : fileSecretStore(secretFileFor(opts.dbFile))),
+    now,
+    log,
+    intervalMs: syncOpts.intervalMs,
+    backoffBaseMs: syncOpts.backoffBaseMs,
+    backoffCapMs: syncOpts.backoffCapMs,
+    pageSize: syncOpts.pageSize,
+    timeoutMs: syncOpts.timeoutMs,
+    fetch: syncOpts.fetch,
+    // A restore is swapping the database: the engine waits for it to finish.
+    paused: () => gate !== null || closed,
+    background: syncOpts.background !== false,
+  });
+  sync.start();
+
+  if (!inMemory && opts.backupSchedule !== false) {
+    backups.schedule(opts.backupSchedule ?? DEFAULT_BACKUP_SCHEDULE);
+  }
 
   /**
    * Why a session may no longer be used, or null. The agent's row is read again on every call
@@ -104,7 +290,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
    * the rights at once, not at the next login; and no session outlives session_max_hours.
    */
   function sessionEnded(s: AgentSession, t: number): string | null {
-    const row = agentStatus.get(s.agentId);
+    const row = agentStatus(s.agentId);
     if (!row || !row.active) {
       return 'Ce compte a été désactivé : la session est fermée. Adressez-vous au régisseur.';
     }
@@ -130,7 +316,25 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     }
   }
 
+  /**
+   * Every call passes here. While a restore swaps the database, new calls wait at the gate; the
+   * count of calls under way lets the restore wait until it is the only one left.
+   */
   async function send(
+    name: string,
+    rawArgs: unknown,
+    token: string | null,
+  ): Promise<Result<unknown>> {
+    while (gate) await gate;
+    inFlight++;
+    try {
+      return await dispatch(name, rawArgs, token);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function dispatch(
     name: string,
     rawArgs: unknown,
     token: string | null,
@@ -196,6 +400,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       }
       const impl = handlers[name] as (a: unknown, c: HandlerContext) => unknown;
       const value = await impl(parsed.data, { ...ctxBase(), session, presentedToken: token });
+      // Committed: what follows (a backup after a closing) never changes the answer.
+      afterCommit(name, value, admin, log);
       return { ok: true, value };
     } catch (e) {
       if (e instanceof DomainError) {
@@ -229,16 +435,47 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       log,
       posteCode: posteCode(),
       sessions,
+      admin,
+      sync,
     };
   }
 
   return {
     send,
-    db,
-    sqlite,
-    migration,
-    close: () => sqlite.close(),
+    get db() {
+      return db;
+    },
+    get sqlite() {
+      return sqlite;
+    },
+    get migration() {
+      return migration;
+    },
+    machineSettings: () => readMachineSettings(sqlite, defaultBackupDir),
+    hasOpenTill: () =>
+      prepared(sqlite, "SELECT 1 FROM till_session WHERE status = 'open' LIMIT 1").get() !==
+      undefined,
+    backupsIdle: () => backups.idle(),
+    sync,
+    close() {
+      if (closed) return;
+      closed = true;
+      sync.stop();
+      backups.stop();
+      sqlite.close();
+      lock?.release();
+    },
   };
+}
+
+/** The backup_dir setting, read before the migrations (which back the database up first). */
+function configuredBackupDir(sqlite: Database.Database): string | null {
+  try {
+    return getSetting(sqlite, 'backup_dir') || null;
+  } catch {
+    // A new database has no setting table yet.
+    return null;
+  }
 }
 
 export type { HandlerName };

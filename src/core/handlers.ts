@@ -1,6 +1,7 @@
 // The full handler map. The type below fails to compile until every handler of the contract
 // has exactly one implementation.
 import type { HandlerName } from '../shared/contract';
+import { adminHandlers } from './admin/handlers';
 import { authHandlers } from './auth/handlers';
 import { closureHandlers } from './closures/handlers';
 import { depositHandlers } from './deposits/handlers';
@@ -22,4 +23,5 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...closureHandlers,
   ...depositHandlers,
   ...reportHandlers,
+  ...adminHandlers,
 };

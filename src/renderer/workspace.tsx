@@ -13,6 +13,7 @@ import { JournalScreen } from './screens/journal/journal-screen';
 import { OfficeScreen } from './screens/office/office-screen';
 import { PaymentScreen } from './screens/payment/payment-screen';
 import { SearchScreen } from './screens/search/search-screen';
+import { SettingsScreen } from './screens/settings/settings-screen';
 import { TillScreen } from './screens/till/till-screen';
 import { useFamilySearch } from './screens/search/use-family-search';
 
@@ -20,9 +21,9 @@ type MainRoute =
   | { screen: 'search' }
   | { screen: 'family'; familyId: number }
   | { screen: 'payment'; family: FamilyDetail; regieId: number; invoiceId: number | null };
-type Route = MainRoute | { screen: 'journal' | 'till' | 'office'; back: MainRoute };
+type Route = MainRoute | { screen: 'journal' | 'till' | 'office' | 'settings'; back: MainRoute };
 
-/** Where a side screen (journal, till, office) returns to: never another side screen. */
+/** Where a side screen (journal, till, office, settings) returns to: never another side screen. */
 function mainOf(r: Route): MainRoute {
   return 'back' in r ? r.back : r;
 }
@@ -30,6 +31,7 @@ function mainOf(r: Route): MainRoute {
 export const JOURNAL_KEY = 'F8';
 export const TILL_KEY = 'F6';
 export const OFFICE_KEY = 'F7';
+export const SETTINGS_KEY = 'F9';
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -84,6 +86,10 @@ export function Workspace({ session }: { session: SessionView }) {
     setRoute((r) => (r.screen === 'office' ? r : { screen: 'office', back: mainOf(r) }));
   }, []);
 
+  const openSettings = useCallback(() => {
+    setRoute((r) => (r.screen === 'settings' ? r : { screen: 'settings', back: mainOf(r) }));
+  }, []);
+
   const openFamily = useCallback((familyId: number) => {
     setRoute({ screen: 'family', familyId });
   }, []);
@@ -110,11 +116,14 @@ export function Workspace({ session }: { session: SessionView }) {
       } else if (e.key === OFFICE_KEY) {
         e.preventDefault();
         openOffice();
+      } else if (e.key === SETTINGS_KEY) {
+        e.preventDefault();
+        openSettings();
       }
     }
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [locked, goToSearch, openJournal, openTill, openOffice, mayReadJournal]);
+  }, [locked, goToSearch, openJournal, openTill, openOffice, openSettings, mayReadJournal]);
 
   return (
     <>
@@ -131,6 +140,8 @@ export function Workspace({ session }: { session: SessionView }) {
         tillKey={TILL_KEY}
         onOffice={openOffice}
         officeKey={OFFICE_KEY}
+        onSettings={openSettings}
+        settingsKey={SETTINGS_KEY}
       />
       <main>
         {route.screen === 'search' && (
@@ -167,6 +178,16 @@ export function Workspace({ session }: { session: SessionView }) {
         )}
         {route.screen === 'office' && (
           <OfficeScreen
+            session={session}
+            onBack={() => {
+              const back = route.back;
+              if (back.screen === 'search') goToSearch();
+              else setRoute(back);
+            }}
+          />
+        )}
+        {route.screen === 'settings' && (
+          <SettingsScreen
             session={session}
             onBack={() => {
               const back = route.back;

@@ -1,13 +1,21 @@
+import type { ReactNode } from 'react';
 import { Badge, Button, Group, Kbd, Text } from '@mantine/core';
-import { IconBook2, IconCash, IconFileInvoice, IconSearch } from '@tabler/icons-react';
+import {
+  IconBook2,
+  IconCash,
+  IconFileInvoice,
+  IconSearch,
+  IconSettings,
+} from '@tabler/icons-react';
 import type { SessionView } from '../../shared/contract';
 import { roleLabels } from '../../shared/roles';
 import { useGuichet } from '../guichet-context';
 import { appMessages } from '../messages';
+import { settingsMessages } from '../screens/settings/messages';
 
 interface Props {
   session: SessionView;
-  current: 'search' | 'family' | 'payment' | 'journal' | 'till' | 'office';
+  current: 'search' | 'family' | 'payment' | 'journal' | 'till' | 'office' | 'settings';
   onSearch(): void;
   /** Null for agents who may not read the journal. */
   onJournal: (() => void) | null;
@@ -16,6 +24,8 @@ interface Props {
   tillKey: string;
   onOffice(): void;
   officeKey: string;
+  onSettings(): void;
+  settingsKey: string;
 }
 
 export function AppHeader({
@@ -28,82 +38,103 @@ export function AppHeader({
   tillKey,
   onOffice,
   officeKey,
+  onSettings,
+  settingsKey,
 }: Props) {
   const { status, logout } = useGuichet();
+  const navButton = (
+    key: string,
+    label: string,
+    icon: ReactNode,
+    active: boolean,
+    onClick: () => void,
+    testId?: string,
+  ) => (
+    <Button
+      key={key}
+      variant={active ? 'light' : 'subtle'}
+      leftSection={icon}
+      rightSection={<Kbd size="xs">{key}</Kbd>}
+      aria-current={active ? 'page' : undefined}
+      aria-keyshortcuts={key}
+      onClick={onClick}
+      data-testid={testId}
+    >
+      {label}
+    </Button>
+  );
+  // Two rows: who and where on the first, the screens on the second. On one row the header
+  // overflowed on the 1280- and 1366-pixel screens counters have.
   return (
     <header className="app-header" aria-label={appMessages.headerLabel}>
-      <Group justify="space-between" wrap="nowrap" px="lg" py="sm" gap="lg">
-        <Group gap="md" wrap="nowrap">
+      <Group justify="space-between" wrap="nowrap" px="lg" pt="xs" gap="lg">
+        <Group gap="md" wrap="nowrap" style={{ minWidth: 0 }}>
           <Text fw={800} fz="xl" c="institutional.9">
             {appMessages.appName}
           </Text>
-          <Text fw={600} fz="lg">
+          <Text fw={600} fz="lg" truncate="end">
             {status.commune?.name ?? appMessages.noCommune}
           </Text>
           <Badge variant="outline" color="dark" size="lg" radius="sm" style={{ flexShrink: 0 }}>
             {appMessages.poste(session.posteCode)}
           </Badge>
         </Group>
-        <Group gap="xs" wrap="nowrap" component="nav" aria-label={appMessages.navLabel}>
-          <Button
-            variant={current === 'search' ? 'light' : 'subtle'}
-            leftSection={<IconSearch aria-hidden size={18} />}
-            rightSection={<Kbd size="xs">F2</Kbd>}
-            aria-current={current === 'search' ? 'page' : undefined}
-            aria-keyshortcuts="F2"
-            onClick={onSearch}
-          >
-            {appMessages.navSearch}
-          </Button>
-          <Button
-            variant={current === 'till' ? 'light' : 'subtle'}
-            leftSection={<IconCash aria-hidden size={18} />}
-            rightSection={<Kbd size="xs">{tillKey}</Kbd>}
-            aria-current={current === 'till' ? 'page' : undefined}
-            aria-keyshortcuts={tillKey}
-            onClick={onTill}
-            data-testid="nav-till"
-          >
-            {appMessages.navTill}
-          </Button>
-          <Button
-            variant={current === 'office' ? 'light' : 'subtle'}
-            leftSection={<IconFileInvoice aria-hidden size={18} />}
-            rightSection={<Kbd size="xs">{officeKey}</Kbd>}
-            aria-current={current === 'office' ? 'page' : undefined}
-            aria-keyshortcuts={officeKey}
-            onClick={onOffice}
-            data-testid="nav-office"
-          >
-            {appMessages.navOffice}
-          </Button>
-          {onJournal && (
-            <Button
-              variant={current === 'journal' ? 'light' : 'subtle'}
-              leftSection={<IconBook2 aria-hidden size={18} />}
-              rightSection={<Kbd size="xs">{journalKey}</Kbd>}
-              aria-current={current === 'journal' ? 'page' : undefined}
-              aria-keyshortcuts={journalKey}
-              onClick={onJournal}
-              data-testid="nav-journal"
-            >
-              {appMessages.navJournal}
-            </Button>
-          )}
-        </Group>
-        <Group gap="md" wrap="nowrap">
-          <div aria-label={appMessages.agentLabel}>
-            <Text fw={700} ta="right" data-testid="agent-name">
+        <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
+          <Text aria-label={appMessages.agentLabel}>
+            <Text span fw={700} data-testid="agent-name">
               {session.agent.displayName}
             </Text>
-            <Text fz="sm" c="dark.6" ta="right">
+            <Text span fz="sm" c="dark.6">
+              {' · '}
               {roleLabels[session.agent.role]}
             </Text>
-          </div>
+          </Text>
           <Button variant="outline" onClick={() => void logout(appMessages.loggedOut)}>
             {appMessages.logout}
           </Button>
         </Group>
+      </Group>
+      <Group gap="xs" wrap="wrap" component="nav" aria-label={appMessages.navLabel} px="md" py={6}>
+        {navButton(
+          'F2',
+          appMessages.navSearch,
+          <IconSearch aria-hidden size={18} />,
+          current === 'search',
+          onSearch,
+        )}
+        {navButton(
+          tillKey,
+          appMessages.navTill,
+          <IconCash aria-hidden size={18} />,
+          current === 'till',
+          onTill,
+          'nav-till',
+        )}
+        {navButton(
+          officeKey,
+          appMessages.navOffice,
+          <IconFileInvoice aria-hidden size={18} />,
+          current === 'office',
+          onOffice,
+          'nav-office',
+        )}
+        {onJournal &&
+          navButton(
+            journalKey,
+            appMessages.navJournal,
+            <IconBook2 aria-hidden size={18} />,
+            current === 'journal',
+            onJournal,
+            'nav-journal',
+          )}
+        {navButton(
+          settingsKey,
+          settingsMessages.navLabel,
+          <IconSettings aria-hidden size={18} />,
+          current === 'settings',
+          onSettings,
+          'nav-settings',
+        )}
       </Group>
     </header>
   );

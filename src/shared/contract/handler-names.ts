@@ -51,4 +51,11 @@ export const handlerNameList = [
   'reports.credits',
   'reports.cashSituation',
   'reports.export',
+  'settings.get',
+  'settings.update',
+  'regies.update',
+  'backups.list',
+  'backups.create',
+  'backups.restore',
+  'incident.report',
 ] as const satisfies readonly HandlerName[];

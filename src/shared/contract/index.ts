@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { adminContract } from './admin';
 import { authContract } from './auth';
 import { closuresContract } from './closures';
 import { depositsContract } from './deposits';
@@ -10,6 +11,7 @@ import { systemContract } from './system';
 import { tillContract } from './till';
 import type { HandlerSpec } from './define';
 
+export * from './admin';
 export * from './auth';
 export * from './closures';
 export * from './deposits';
@@ -32,6 +34,7 @@ export const contract = {
   ...closuresContract,
   ...depositsContract,
   ...reportsContract,
+  ...adminContract,
 } as const;
 
 export type Contract = typeof contract;

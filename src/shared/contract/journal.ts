@@ -45,6 +45,7 @@ export const techJournalKinds = [
   'saut_horloge',
   'demarrage',
   'export',
+  'rapport_incident',
 ] as const;
 export type TechJournalKind = (typeof techJournalKinds)[number];
 
@@ -80,6 +81,7 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   saut_horloge: 'Saut d’horloge',
   demarrage: 'Démarrage',
   export: 'Édition pour le comptable',
+  rapport_incident: 'Rapport d’incident',
 };
 
 export interface JournalEntryView {

@@ -53,6 +53,13 @@ const expected: Record<HandlerName, 'public' | Permission> = {
   'reports.credits': 'audit',
   'reports.cashSituation': 'audit',
   'reports.export': 'audit',
+  'settings.get': 'read',
+  'settings.update': 'validate',
+  'regies.update': 'admin',
+  'backups.list': 'validate',
+  'backups.create': 'validate',
+  'backups.restore': 'admin',
+  'incident.report': 'read',
 };
 
 const writing: readonly (Permission | 'public')[] = [

@@ -1,0 +1,163 @@
+// Texts of the settings screen (Paramètres, F9).
+import { backupReasonLabels, type BackupReason } from '../../../shared/contract';
+
+const NBSP = '\u00a0';
+
+/** "16/03/2026 10:30": the Paris date and time of an instant. */
+export function parisDateTime(iso: string): string {
+  return new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))}${NBSP}Ko`;
+  return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })}${NBSP}Mo`;
+}
+
+export const settingsMessages = {
+  navLabel: 'Paramètres',
+  title: 'Paramètres',
+  back: 'Retour',
+  backKey: 'Échap',
+  loading: 'Lecture des paramètres…',
+  loadFailed: (message: string) => `Les paramètres n’ont pas pu être lus${NBSP}: ${message}`,
+  tabs: {
+    poste: 'Ce poste',
+    imprimantes: 'Imprimantes',
+    regies: 'Régies',
+    sauvegardes: 'Sauvegardes',
+    incident: 'Rapport d’incident',
+  },
+  readOnlyMachine:
+    'Seuls le régisseur et son suppléant peuvent modifier les paramètres du poste. Vous pouvez les consulter.',
+  readOnlyRegies:
+    'Seul le régisseur titulaire peut modifier la configuration des régies. Vous pouvez la consulter.',
+  save: 'Enregistrer',
+  saving: 'Enregistrement…',
+  saved: 'Paramètres enregistrés.',
+  nothingChanged: 'Aucune modification à enregistrer.',
+  reset: 'Annuler les modifications',
+  badEuro: (label: string) =>
+    `${label}${NBSP}: montant invalide. Écrivez par exemple 1,50 (euros et centimes).`,
+  badInteger: (label: string) => `${label}${NBSP}: un nombre entier est attendu.`,
+
+  machine: {
+    posteCode: 'Code du poste',
+    posteCodeHelp: 'Utilisé dans les numéros de reçus ; il ne se modifie pas ici.',
+    posteName: 'Nom du poste',
+    posteNameHelp: 'Imprimé sur les rapports de caisse, par exemple «\u00a0Accueil mairie\u00a0».',
+    receiptFormat: 'Format des reçus',
+    portalUrl: 'Adresse du portail',
+    portalUrlHelp: 'https://… ; laissez vide s’il n’y a pas de portail.',
+    updateFeedUrl: 'Adresse des mises à jour',
+    updateFeedUrlHelp:
+      'https://… fournie par le service informatique ; vide = pas de recherche de mise à jour.',
+    backupDir: 'Dossier des sauvegardes',
+    backupDirHelp: (defaultDir: string) =>
+      `Chemin complet d’un dossier de cet ordinateur (pas de partage réseau). Vide = dossier par défaut${defaultDir ? ` (${defaultDir})` : ''}.`,
+    idleLockSeconds: 'Verrouillage après inactivité (secondes)',
+    idleLockHelp: 'De 60 (1 minute) à 3600 (1 heure).',
+    tillSection: 'Caisse',
+    tillToleranceCents: 'Tolérance d’écart à la clôture (€)',
+    tillToleranceHelp:
+      'Un écart plus grand, par mode de paiement, doit être validé par le régisseur ou le suppléant.',
+    tillFloatCents: 'Fonds de caisse attendu (€)',
+    tillFloatHelp: 'Vide = le fonds le plus élevé des régies qui acceptent les espèces.',
+    cashCeilingWarnPercent: 'Alerte du plafond d’encaisse (%)',
+    cashCeilingWarnHelp: 'Part du plafond à partir de laquelle la caisse avertit.',
+    backupSection: 'Sauvegardes conservées',
+    keepDailyBackups: 'Sauvegardes quotidiennes',
+    keepClosingBackups: 'Sauvegardes de clôture',
+    keepHelp: 'Les plus anciennes sont supprimées ; la dernière sauvegarde ne l’est jamais.',
+  },
+
+  printers: {
+    intro:
+      'Imprimantes de ce poste. Laissez un nom vide pour utiliser l’imprimante par défaut de Windows.',
+  },
+
+  regies: {
+    choose: 'Régie',
+    modes: 'Modes de paiement acceptés',
+    cesuAgreement: 'La régie est affiliée au CRCESU (agrément pour accepter les CESU)',
+    chequeVacancesAgreement:
+      'La régie a signé la convention ANCV (agrément pour accepter les chèques-vacances)',
+    cashCeilingCents: 'Plafond d’encaisse (€)',
+    floatCents: 'Fonds de caisse (€)',
+    creditorLabel: 'Ordre des chèques',
+    numcli: 'Numéro client PayFiP (numcli)',
+    numcliHelp: '6 chiffres fournis par la DGFiP ; vide si la régie n’utilise pas PayFiP.',
+    payfipSaisie: 'Mode PayFiP',
+    payfipModes: {
+      T: 'T — test',
+      X: 'X — activation',
+      W: 'W — production',
+    } satisfies Record<'T' | 'X' | 'W', string>,
+    dftAccount: 'Compte DFT (dépôt de fonds au Trésor)',
+    allowCredit: 'Les trop-perçus peuvent être mis en avoir',
+    allowDirectDebitPayment: 'Les factures en prélèvement peuvent être payées au guichet',
+    none: 'Aucune régie configurée.',
+  },
+
+  backups: {
+    intro:
+      'Une sauvegarde est faite après chaque clôture de caisse et une fois par jour ; chacune est vérifiée (fichier et journaux) avant d’être gardée.',
+    folder: (dir: string) => `Dossier${NBSP}: ${dir}`,
+    keep: (daily: number, closing: number) =>
+      `Conservées${NBSP}: ${daily} quotidiennes et ${closing} de clôture, plus les sauvegardes manuelles récentes.`,
+    forbidden:
+      'La liste des sauvegardes est réservée au régisseur et à son suppléant. Demandez-leur si une sauvegarde est nécessaire.',
+    makeNow: 'Sauvegarder maintenant',
+    made: (name: string) => `Sauvegarde faite et vérifiée${NBSP}: ${name}`,
+    empty: 'Aucune sauvegarde dans le dossier.',
+    tableLabel: 'Sauvegardes disponibles',
+    columns: {
+      date: 'Date',
+      reason: 'Motif',
+      size: 'Taille',
+      check: 'Vérification',
+      hash: 'Empreinte SHA-256',
+      action: 'Action',
+    },
+    reason: (r: BackupReason) => backupReasonLabels[r],
+    verified: 'Vérifiée',
+    failed: 'Échec',
+    unknown: 'Non journalisée',
+    restore: 'Restaurer…',
+    restoreOnlyRegisseur: 'Seul le régisseur titulaire peut restaurer une sauvegarde.',
+    confirmTitle: 'Restaurer cette sauvegarde ?',
+    confirmIntro: (date: string) =>
+      `Toutes les données de ce poste vont revenir à leur état du ${date}.`,
+    consequences: [
+      'Les opérations enregistrées depuis cette date (paiements, annulations, clôtures, remises…) ne seront plus dans la base en service. Elles resteront dans l’ancienne base, conservée à part sous un autre nom, mais il faudra les ressaisir.',
+      'La sauvegarde est d’abord vérifiée (fichier et journaux) : si elle est abîmée ou modifiée, rien n’est changé.',
+      'Tous les agents seront déconnectés et devront s’identifier à nouveau.',
+      'La restauration est inscrite au journal des événements techniques.',
+    ],
+    confirmAdvice:
+      'Ne restaurez une sauvegarde qu’en cas de base abîmée ou sur demande du comptable public ou du support.',
+    confirm: 'Restaurer cette sauvegarde',
+    cancel: 'Annuler',
+    restoring: 'Restauration en cours…',
+    restoredNotice: (from: string, lost: number, replaced: string) =>
+      `Base restaurée depuis la sauvegarde du ${from}. ${
+        lost === 0
+          ? 'Aucune écriture de l’ancienne base n’est perdue.'
+          : `${lost} écriture${lost > 1 ? 's' : ''} du journal de l’ancienne base n’y figure${lost > 1 ? 'nt' : ''} pas : ressaisissez les opérations concernées.`
+      } L’ancienne base est conservée (${replaced}). Identifiez-vous à nouveau.`,
+  },
+
+  incident: {
+    intro:
+      'Le rapport d’incident rassemble les journaux de fonctionnement, le journal des événements techniques, les versions et les paramètres de ce poste, pour le support. Il ne contient aucune donnée personnelle des familles : noms, adresses, courriels et téléphones sont masqués.',
+    make: 'Établir le rapport d’incident',
+    making: 'Préparation du rapport…',
+    ready: (name: string) => `Rapport prêt${NBSP}: ${name}`,
+    download: 'Enregistrer le rapport (zip)',
+    contents: 'Contenu du rapport',
+    send: 'Transmettez ce fichier au support, par exemple en pièce jointe d’un courriel.',
+  },
+} as const;

@@ -1,0 +1,361 @@
+import { z } from 'zod';
+import { handler } from './define';
+import { centsSchema } from '../money';
+import { paymentModes, type PaymentMode } from '../payment-modes';
+
+// Administration of one installation: the settings of this machine (poste name, printers,
+// portal and update addresses, backup folder, idle lock, till tolerances), the configuration of
+// the régies, the backups of the database and their restore, and the incident report sent to
+// support. The Electron shell reads the machine settings without a session through
+// Core.machineSettings(), so the shape below is shared with it.
+
+export const receiptFormats = ['ticket80', 'a5', 'a4'] as const;
+export type ReceiptFormat = (typeof receiptFormats)[number];
+export const receiptFormatLabels: Record<ReceiptFormat, string> = {
+  ticket80: 'Ticket 80 mm',
+  a5: 'A5',
+  a4: 'A4',
+};
+
+export const IDLE_LOCK_MIN_SECONDS = 60;
+export const IDLE_LOCK_MAX_SECONDS = 3600;
+
+/** What this machine is set to, defaults applied: read by the UI and by the Electron shell. */
+export interface MachineSettings {
+  /** Code of this poste in document numbers (setting poste_code, not editable here). */
+  posteCode: string;
+  posteName: string;
+  /** Printer names as the system knows them; empty means the system's default printer. */
+  printerReceipt: string;
+  printerA4: string;
+  /** Print without the system's dialog. */
+  printSilent: boolean;
+  receiptFormat: ReceiptFormat;
+  /** The portal's address (https, or http on this computer); empty when there is none. */
+  portalUrl: string;
+  /** The update feed (https); empty means updates are not looked for. */
+  updateFeedUrl: string;
+  /** The backup folder in use: the backup_dir setting, or the installation's default folder. */
+  backupDir: string;
+  /** True when backup_dir is set, false when the default folder is used. */
+  backupDirConfigured: boolean;
+  idleLockSeconds: number;
+  /** Counting differences at closing above this need validation. */
+  tillToleranceCents: number;
+  /** Share of the cash ceiling at which the till warns. */
+  cashCeilingWarnPercent: number;
+  /** Float expected in the drawer; null means "the largest float of the régies". */
+  tillFloatCents: number | null;
+  /** Backups kept by the rotation: daily ones, and those made after a till closing. */
+  keepDailyBackups: number;
+  keepClosingBackups: number;
+}
+
+export interface RegieConfig {
+  regieId: number;
+  code: string;
+  name: string;
+  acceptedModes: PaymentMode[];
+  cashCeilingCents: number;
+  floatCents: number;
+  creditorLabel: string;
+  /** PayFiP contract number (6 digits), or null when the régie has none. */
+  numcli: string | null;
+  payfipSaisie: 'T' | 'X' | 'W';
+  dftAccount: string | null;
+  allowCredit: boolean;
+  allowDirectDebitPayment: boolean;
+}
+
+export interface SettingsView {
+  machine: MachineSettings;
+  regies: RegieConfig[];
+}
+
+export const backupReasons = ['cloture', 'quotidienne', 'manuelle', 'avant_migration'] as const;
+export type BackupReason = (typeof backupReasons)[number];
+export const backupReasonLabels: Record<BackupReason, string> = {
+  cloture: 'Après clôture de caisse',
+  quotidienne: 'Quotidienne',
+  manuelle: 'Manuelle',
+  avant_migration: 'Avant mise à jour de la base',
+};
+
+export interface BackupInfo {
+  fileName: string;
+  reason: BackupReason;
+  /** When the backup was taken (UTC ISO), from its file name. */
+  createdAt: string;
+  sizeBytes: number;
+  /** SHA-256 recorded in the technical journal when the backup was written, if found there. */
+  sha256: string | null;
+  /** Whether the check after writing passed, as journaled; null when not journaled. */
+  verified: boolean | null;
+}
+
+export interface BackupList {
+  dir: string;
+  backups: BackupInfo[];
+  /** Kept per reason by the rotation. */
+  keepDaily: number;
+  keepClosing: number;
+}
+
+export interface RestoreResult {
+  restoredFrom: string;
+  /** Where the database in use until now was kept (renamed, never deleted). */
+  replacedFile: string;
+  /** Last entries of the operations journal: in the replaced database and in the backup. */
+  replacedLastSeq: number;
+  restoredLastSeq: number;
+  /** Operations journal entries of the replaced database that the backup does not hold. */
+  lostOperations: number;
+  /** Every agent must log in again. */
+  sessionsEnded: true;
+}
+
+export interface IncidentReportFile {
+  fileName: string;
+  base64: string;
+  /** Names of the files inside the zip, for the screen to list. */
+  entries: string[];
+}
+
+const nonNegativeInt = (what: string, max: number) =>
+  z
+    .number({ error: `${what} : un nombre est attendu.` })
+    .int({ error: `${what} : un nombre entier est attendu.` })
+    .min(0, { error: `${what} ne peut pas être négatif.` })
+    .max(max, { error: `${what} : ${max.toLocaleString('fr-FR')} au plus.` });
+
+const keepCount = (what: string) =>
+  z
+    .number({ error: `${what} : un nombre est attendu.` })
+    .int({ error: `${what} : un nombre entier est attendu.` })
+    .min(1, { error: `${what} : 1 au moins (la dernière sauvegarde n’est jamais supprimée).` })
+    .max(365, { error: `${what} : 365 au plus.` });
+
+/** https, or http only on this computer (a portal run beside the register for tests). */
+export function portalUrlProblem(raw: string): string | null {
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `Adresse du portail invalide : « ${raw} ». Écrivez une adresse complète, par exemple https://portail.mairie.fr.`;
+  }
+  if (url.username || url.password) {
+    return 'L’adresse du portail ne doit pas contenir d’identifiant ni de mot de passe.';
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && local)) return null;
+  return 'L’adresse du portail doit commencer par https:// (http:// n’est admis que pour localhost).';
+}
+
+export function updateFeedUrlProblem(raw: string): string | null {
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `Adresse des mises à jour invalide : « ${raw} ». Écrivez une adresse complète commençant par https://.`;
+  }
+  if (url.username || url.password) {
+    return 'L’adresse des mises à jour ne doit pas contenir d’identifiant ni de mot de passe.';
+  }
+  if (url.protocol !== 'https:') {
+    return 'L’adresse des mises à jour doit commencer par https:// : une mise à jour doit venir d’un serveur authentifié.';
+  }
+  return null;
+}
+
+/**
+ * The folder must be on this computer: a network share (\\serveur\partage) may be unreachable
+ * at the moment of a closing, and a backup that silently fails is worse than none. The core
+ * checks the rest (absolute for this system, writable) when the setting is saved.
+ */
+export function backupDirProblem(raw: string): string | null {
+  if (raw === '') return null;
+  if (/^[\\/]{2}/.test(raw)) {
+    return 'Le dossier des sauvegardes doit être sur cet ordinateur : un chemin réseau (\\\\serveur\\partage) n’est pas accepté, car il peut être injoignable au moment d’une clôture. Choisissez un dossier local, par exemple D:\\Sauvegardes\\Guichet.';
+  }
+  if (!/^[A-Za-z]:[\\/]/.test(raw) && !raw.startsWith('/')) {
+    return `Le dossier des sauvegardes doit être un chemin complet, par exemple D:\\Sauvegardes\\Guichet (reçu : « ${raw} »).`;
+  }
+  return null;
+}
+
+const refinedText = (problem: (v: string) => string | null, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `Texte trop long (${max} caractères au plus).` })
+    .check((ctx) => {
+      const p = problem(ctx.value);
+      if (p) ctx.issues.push({ code: 'custom', message: p, input: ctx.value });
+    });
+
+const printerName = z
+  .string()
+  .trim()
+  .max(200, { error: 'Nom d’imprimante trop long (200 caractères au plus).' });
+
+/** Every field is optional: only what is sent is changed. */
+export const machineSettingsUpdateSchema = z.strictObject(
+  {
+    posteName: z
+      .string()
+      .trim()
+      .min(1, { error: 'Donnez un nom à ce poste (par exemple « Accueil mairie »).' })
+      .max(60, { error: 'Nom du poste trop long (60 caractères au plus).' })
+      .optional(),
+    printerReceipt: printerName.optional(),
+    printerA4: printerName.optional(),
+    printSilent: z.boolean({ error: 'Impression silencieuse : oui ou non.' }).optional(),
+    receiptFormat: z
+      .enum(receiptFormats, { error: 'Format des reçus attendu : ticket80, a5 ou a4.' })
+      .optional(),
+    portalUrl: refinedText(portalUrlProblem, 500).optional(),
+    updateFeedUrl: refinedText(updateFeedUrlProblem, 500).optional(),
+    backupDir: refinedText(backupDirProblem, 500).optional(),
+    idleLockSeconds: z
+      .number({ error: 'Délai de verrouillage : un nombre de secondes est attendu.' })
+      .int({ error: 'Délai de verrouillage : un nombre entier de secondes est attendu.' })
+      .min(IDLE_LOCK_MIN_SECONDS, {
+        error: `Délai de verrouillage trop court : ${IDLE_LOCK_MIN_SECONDS} secondes (1 minute) au moins.`,
+      })
+      .max(IDLE_LOCK_MAX_SECONDS, {
+        error: `Délai de verrouillage trop long : ${IDLE_LOCK_MAX_SECONDS} secondes (1 heure) au plus.`,
+      })
+      .optional(),
+    tillToleranceCents: nonNegativeInt('Tolérance d’écart de caisse', 100_000).optional(),
+    cashCeilingWarnPercent: z
+      .number({ error: 'Seuil d’alerte du plafond : un pourcentage est attendu.' })
+      .int({ error: 'Seuil d’alerte du plafond : un pourcentage entier est attendu.' })
+      .min(1, { error: 'Seuil d’alerte du plafond : 1 % au moins.' })
+      .max(100, { error: 'Seuil d’alerte du plafond : 100 % au plus.' })
+      .optional(),
+    tillFloatCents: nonNegativeInt('Fonds de caisse', 10_000_000).nullable().optional(),
+    keepDailyBackups: keepCount('Sauvegardes quotidiennes conservées').optional(),
+    keepClosingBackups: keepCount('Sauvegardes de clôture conservées').optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Paramètre inconnu (${issue.keys.join(', ')}) : seuls les paramètres du poste peuvent être modifiés ici.`
+        : undefined,
+  },
+);
+export type MachineSettingsUpdate = z.output<typeof machineSettingsUpdateSchema>;
+
+/** Modes a régie may only accept under an agreement with the issuing body. */
+export const agreementModes = ['cesu', 'cheque_vacances'] as const satisfies readonly PaymentMode[];
+
+export const regieConfigUpdateSchema = z
+  .strictObject({
+    regieId: z.number().int().positive(),
+    acceptedModes: z
+      .array(z.enum(paymentModes, { error: 'Mode de paiement inconnu.' }))
+      .min(1, { error: 'Une régie doit accepter au moins un mode de paiement.' })
+      .max(paymentModes.length),
+    /** The régisseur confirms the régie holds the CESU agreement (CRCESU). */
+    cesuAgreement: z.boolean().default(false),
+    /** The régisseur confirms the régie holds the ANCV agreement. */
+    chequeVacancesAgreement: z.boolean().default(false),
+    cashCeilingCents: centsSchema,
+    floatCents: centsSchema,
+    creditorLabel: z
+      .string()
+      .trim()
+      .min(3, { error: 'Indiquez l’ordre des chèques (par exemple « Régie scolaire de … »).' })
+      .max(120, { error: 'Ordre des chèques trop long (120 caractères au plus).' }),
+    numcli: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, {
+        error: 'Le numéro client PayFiP (numcli) comporte exactement 6 chiffres, zéros compris.',
+      })
+      .nullable(),
+    payfipSaisie: z.enum(['T', 'X', 'W'], {
+      error: 'Mode PayFiP attendu : T (test), X (activation) ou W (production).',
+    }),
+    dftAccount: z
+      .string()
+      .trim()
+      .max(60, { error: 'Compte DFT trop long (60 caractères au plus).' })
+      .nullable(),
+    allowCredit: z.boolean(),
+    allowDirectDebitPayment: z.boolean(),
+  })
+  .check((ctx) => {
+    const v = ctx.value;
+    if (v.floatCents > v.cashCeilingCents) {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'Le fonds de caisse ne peut pas dépasser le plafond d’encaisse.',
+        input: v,
+        path: ['floatCents'],
+      });
+    }
+    if (v.acceptedModes.includes('cesu') && !v.cesuAgreement) {
+      ctx.issues.push({
+        code: 'custom',
+        message:
+          'Les CESU ne peuvent être acceptés que si la régie est affiliée au CRCESU : cochez la case de l’agrément, ou retirez ce mode.',
+        input: v,
+        path: ['cesuAgreement'],
+      });
+    }
+    if (v.acceptedModes.includes('cheque_vacances') && !v.chequeVacancesAgreement) {
+      ctx.issues.push({
+        code: 'custom',
+        message:
+          'Les chèques-vacances ne peuvent être acceptés qu’avec la convention ANCV : cochez la case de l’agrément, ou retirez ce mode.',
+        input: v,
+        path: ['chequeVacancesAgreement'],
+      });
+    }
+    if (v.payfipSaisie !== 'T' && v.numcli === null) {
+      ctx.issues.push({
+        code: 'custom',
+        message:
+          'PayFiP en activation ou en production demande le numéro client (numcli) fourni par la DGFiP.',
+        input: v,
+        path: ['numcli'],
+      });
+    }
+  });
+
+const backupFileName = z
+  .string()
+  .min(1, { error: 'Choisissez une sauvegarde dans la liste.' })
+  .max(200)
+  // A bare file name: the core only ever restores from its own backup folder.
+  .regex(/^[A-Za-z0-9._-]+$/, {
+    error: 'Nom de sauvegarde invalide : choisissez une sauvegarde dans la liste.',
+  });
+
+export const adminContract = {
+  'settings.get': handler(z.object({}), 'read').returns<SettingsView>(),
+  /** Settings of this machine (per-poste): régisseur or suppléant. */
+  'settings.update': handler(machineSettingsUpdateSchema, 'validate').returns<SettingsView>(),
+  /** Configuration of one régie: the régisseur only. */
+  'regies.update': handler(regieConfigUpdateSchema, 'admin').returns<SettingsView>(),
+  'backups.list': handler(z.object({}), 'validate').returns<BackupList>(),
+  'backups.create': handler(z.object({}), 'validate').returns<BackupInfo>(),
+  /**
+   * Replaces the database with a backup of the backup folder after checking it. Every session
+   * ends, the caller's included.
+   */
+  'backups.restore': handler(
+    z.object({
+      fileName: backupFileName,
+      confirm: z.literal(true, {
+        error: 'Confirmez la restauration : elle remplace toutes les données de ce poste.',
+      }),
+    }),
+    'admin',
+  ).returns<RestoreResult>(),
+  /** Logs, technical journal and versions for support, without family personal data. */
+  'incident.report': handler(z.object({}), 'read').returns<IncidentReportFile>(),
+};
