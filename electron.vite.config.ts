@@ -12,17 +12,20 @@ const require = createRequire(import.meta.url);
 
 /**
  * electron-vite picks the Node and Chrome targets from the installed electron package. Where
- * npm dropped that optional dependency (no runtime can be downloaded on this machine), the
- * build still works from the major version declared in package.json, which is the one a
- * counter's installation would get.
+ * npm left that package out (no runtime can be downloaded on this machine), the build still
+ * works from the major version declared in package.json (as a dev or optional dependency),
+ * which is the one a counter's installation would get.
  */
 function electronMajor(): string {
   try {
     const pkg = require('electron/package.json') as { version: string };
     return pkg.version.split('.')[0] ?? '';
   } catch {
-    const own = require('./package.json') as { optionalDependencies?: Record<string, string> };
-    const declared = own.optionalDependencies?.electron ?? '';
+    const own = require('./package.json') as {
+      optionalDependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    const declared = own.optionalDependencies?.electron ?? own.devDependencies?.electron ?? '';
     const major = /(\d+)/.exec(declared)?.[1];
     if (!major) throw new Error('Version d’Electron introuvable dans package.json.');
     return major;

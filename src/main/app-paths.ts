@@ -3,6 +3,7 @@
 // `preview`, run from the repository) and a packaged installation differ only in where the
 // read-only parts live: inside the repository, or in the installation's resources folder.
 import path from 'node:path';
+import { LOG_FILE_NAME } from './log-file';
 
 export interface ElectronLocations {
   /** app.isPackaged */
@@ -11,8 +12,8 @@ export interface ElectronLocations {
   appPath: string;
   /** process.resourcesPath: the installation's resources folder (unused in development). */
   resourcesPath: string;
-  /** app.getPath('userData'). A later change moves the data to a per-machine folder. */
-  userDataPath: string;
+  /** The data folder chosen and checked by data-location.ts. */
+  dataDir: string;
 }
 
 export interface AppPaths {
@@ -24,6 +25,8 @@ export interface AppPaths {
   dataDir: string;
   dbFile: string;
   backupDir: string;
+  /** The application log; rotated copies sit beside it (log-file.ts). */
+  logFile: string;
 }
 
 /** Where scripts/rebuild-electron.ts leaves the Electron build of better-sqlite3. */
@@ -40,7 +43,7 @@ export function appPaths(loc: ElectronLocations): AppPaths {
   // extraResources), not inside it: Node cannot load a .node file from an archive, and keeping
   // the SQL files as plain files lets support read which migrations an installation carries.
   const resources = loc.isPackaged ? loc.resourcesPath : null;
-  const dataDir = loc.userDataPath;
+  const dataDir = loc.dataDir;
   return {
     rendererDir: path.join(out, 'renderer'),
     preloadFile: path.join(out, 'preload', 'index.cjs'),
@@ -53,6 +56,7 @@ export function appPaths(loc: ElectronLocations): AppPaths {
     dataDir,
     dbFile: path.join(dataDir, 'guichet.sqlite'),
     backupDir: path.join(dataDir, 'sauvegardes'),
+    logFile: path.join(dataDir, 'journaux', LOG_FILE_NAME),
   };
 }
 

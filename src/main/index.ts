@@ -1,9 +1,8 @@
 // The Electron shell: one window showing the interface from app://guichet/, and IPC wiring from
-// that window to the core. Every decision that can be made without Electron lives in the
-// modules imported below, where tests check it; this file only connects them to Electron's
-// objects, in the order Electron requires.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+// that window to the core and to the shell's own services (printing, the log, updates). Every
+// decision that can be made without Electron lives in the modules imported below, where tests
+// check it; this file only connects them to Electron's objects, in the order Electron requires.
+import { existsSync } from 'node:fs';
 import {
   app,
   BrowserWindow,
@@ -12,6 +11,7 @@ import {
   protocol,
   session,
   shell,
+  type Session,
   type WebContents,
 } from 'electron';
 import pino, { type Logger } from 'pino';
@@ -21,9 +21,18 @@ import { handlerNames } from '../shared/contract';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol';
 import { appPaths, devRendererUrl } from './app-paths';
 import { devContentSecurityPolicy } from './csp';
+import { systemDataDirProbe } from './data-dir-probe';
+import { checkDataDir, chooseDataDir, sessionDataDir, type DataDirInput } from './data-location';
 import { isInternalNavigation, originOf, vetExternalUrl } from './external-url';
 import { createIpcDispatcher, registerIpcHandlers, type TrustedWindow } from './ipc-guard';
+import { openRotatingLog } from './log-file';
 import { mainMessages } from './messages';
+import { openPrintWindow } from './print-window';
+import { createPrintService, PRINT_PARTITION, sweepStalePrintDirs } from './printing';
+import { createRateLimiter, createRendererErrorSink } from './renderer-errors';
+import type { ShellCore } from './shell-core';
+import { createShellIpc, registerShellIpc, summarizePrinters } from './shell-ipc';
+import { createUpdatePolicy, type UpdatePolicy, type UpdaterPort } from './updates';
 import { mainWindowOptions } from './window-options';
 
 // Must run before 'ready': Chromium fixes the list of privileged schemes at start-up. 'standard'
@@ -38,9 +47,12 @@ protocol.registerSchemesAsPrivileged([
 
 let mainWindow: BrowserWindow | null = null;
 let core: Core | null = null;
-// Until the data folder is known the log goes to the console; then to a file beside the data,
-// shared with the core. (electron-log/main is not used: it opens IPC channels of its own that
-// any page could write to, outside the sender checks below.)
+let updates: UpdatePolicy | null = null;
+// Until the data folder is known the log goes to the console; then to journaux/guichet.log in
+// it, rotated by size (log-file.ts) and shared with the core. electron-log is not used: its
+// main-process module opens IPC channels of its own that any page could write to, outside the
+// sender checks below; the interface's errors reach this log through the shell's checked,
+// rate-limited channel instead (renderer-errors.ts).
 let log: Logger = pino({ level: 'info' });
 
 const devUrl = devRendererUrl(process.env, app.isPackaged);
@@ -58,7 +70,7 @@ function openExternally(url: string): void {
 
 /**
  * Applied to every web contents the application ever creates, not only our window's, so that
- * nothing created later (a print preview, a future dialog) escapes these rules.
+ * nothing created later (the hidden print window, a future dialog) escapes these rules.
  */
 function hardenWebContents(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -76,8 +88,7 @@ function hardenWebContents(contents: WebContents): void {
   });
 }
 
-function denyAllPermissions(): void {
-  const ses = session.defaultSession;
+function denyAllPermissions(ses: Session): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
@@ -94,26 +105,104 @@ function fatal(message: string, error?: unknown): void {
   app.exit(1);
 }
 
+const location: DataDirInput = {
+  platform: process.platform,
+  env: process.env,
+  isPackaged: app.isPackaged,
+  userDataPath: app.getPath('userData'),
+};
+
+/**
+ * electron-updater is loaded only in a packaged application: it does nothing elsewhere, and
+ * loading it requires Electron's own modules at once.
+ */
+async function startUpdates(shellCore: ShellCore): Promise<void> {
+  const mod: { autoUpdater?: UpdaterPort; default?: { autoUpdater?: UpdaterPort } } =
+    await import('electron-updater');
+  // Imported from an ES module, a CommonJS package's exports arrive under `default`.
+  const updater = mod.default?.autoUpdater ?? mod.autoUpdater;
+  if (!updater) {
+    log.warn({}, 'mise à jour : electron-updater introuvable');
+    return;
+  }
+  updates = createUpdatePolicy({
+    updater,
+    feedUrl: () => shellCore.machineSettings().updateFeedUrl,
+    hasOpenTill: () => shellCore.hasOpenTill(),
+    log: () => log,
+  });
+  updates.start();
+}
+
+function registerShellServices(shellCore: ShellCore, tempRoot: string): void {
+  const printSession = session.fromPartition(PRINT_PARTITION);
+  denyAllPermissions(printSession);
+  // Windows is asked through the counter's window: Electron lists printers per web contents.
+  const printers = async () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return [];
+    return summarizePrinters(await mainWindow.webContents.getPrintersAsync());
+  };
+  const printService = createPrintService({
+    settings: () => shellCore.machineSettings(),
+    printers,
+    openWindow: () => openPrintWindow((options) => new BrowserWindow(options)),
+    tempRoot,
+    log: () => log,
+  });
+  registerShellIpc(
+    ipcMain,
+    createShellIpc({
+      trustedOrigins,
+      currentWindow,
+      print: (request) => printService.print(request),
+      printers,
+      rendererError: createRendererErrorSink({
+        trustedOrigins,
+        currentWindow,
+        log: () => log,
+        limiter: createRateLimiter({ burst: 20, everyMs: 3000, now: Date.now }),
+      }),
+      log: () => log,
+    }),
+  );
+  void sweepStalePrintDirs(tempRoot, Date.now()).then((removed) => {
+    if (removed > 0) log.info({ removed }, 'impression : dossiers temporaires oubliés supprimés');
+  });
+}
+
 async function onReady(): Promise<void> {
+  const choice = chooseDataDir(location);
+  if (!choice.ok) {
+    fatal(choice.message);
+    return;
+  }
+  const verdict = await checkDataDir({
+    dir: choice.dir,
+    platform: location.platform,
+    env: location.env,
+    probe: systemDataDirProbe(),
+  });
+  if (!verdict.ok) {
+    fatal(verdict.message);
+    return;
+  }
   const paths = appPaths({
     isPackaged: app.isPackaged,
     appPath: app.getAppPath(),
     resourcesPath: process.resourcesPath,
-    userDataPath: app.getPath('userData'),
+    dataDir: verdict.dir,
   });
 
-  mkdirSync(paths.dataDir, { recursive: true });
   log = pino(
     { level: process.env.GUICHET_LOG_LEVEL ?? 'info' },
-    pino.destination({
-      dest: path.join(paths.dataDir, 'journaux', 'guichet.log'),
-      mkdir: true,
-      // Written at once: the lines that matter most come just before app.exit().
-      sync: true,
-    }),
+    openRotatingLog({ file: paths.logFile }),
+  );
+  log.info(
+    { dataDir: paths.dataDir, source: choice.source, version: app.getVersion() },
+    'démarrage de Guichet',
   );
 
-  denyAllPermissions();
+  denyAllPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, (request) =>
     serveAppRequest(request, paths.rendererDir, {
       onRefused: (url, refusal) =>
@@ -155,6 +244,7 @@ async function onReady(): Promise<void> {
     return;
   }
   const openedCore = core;
+  const shellCore: ShellCore = openedCore;
 
   registerIpcHandlers(
     ipcMain,
@@ -167,6 +257,7 @@ async function onReady(): Promise<void> {
       onError: (handler, err) => log.error({ handler, err }, 'appel IPC : erreur interne'),
     }),
   );
+  registerShellServices(shellCore, app.getPath('temp'));
 
   const win = new BrowserWindow(
     mainWindowOptions({ preloadPath: paths.preloadFile, devTools: !app.isPackaged }),
@@ -176,7 +267,20 @@ async function onReady(): Promise<void> {
   win.on('closed', () => {
     mainWindow = null;
   });
+  win.webContents.on('render-process-gone', (_event, details) =>
+    log.error({ details }, 'processus de l’interface arrêté'),
+  );
+  win.webContents.on('preload-error', (_event, preloadPath, error) =>
+    log.error({ preloadPath, err: error }, 'erreur du preload'),
+  );
+  win.on('unresponsive', () => log.warn({}, 'l’interface ne répond plus'));
   await win.loadURL(devUrl ?? APP_ENTRY_URL);
+
+  if (app.isPackaged) {
+    startUpdates(shellCore).catch((e: unknown) =>
+      log.warn({ err: e }, 'mise à jour : démarrage impossible'),
+    );
+  }
 }
 
 // A second copy would open the same ledger from a second process and show a second, diverging
@@ -184,6 +288,10 @@ async function onReady(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Chromium's own data (caches, the page's storage) would otherwise sit in the roaming
+  // profile; it must be moved before 'ready'.
+  const sessionData = sessionDataDir(location);
+  if (sessionData) app.setPath('sessionData', sessionData);
   app.on('second-instance', () => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -192,6 +300,10 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
+    // Decided while the core is still open: an update is installed on this quit only if no
+    // till is open on the poste (updates.ts).
+    updates?.beforeQuit();
+    updates?.stop();
     core?.close();
     core = null;
   });

@@ -8,7 +8,7 @@ describe('appPaths', () => {
       isPackaged: false,
       appPath: '/repo',
       resourcesPath: '/electron/resources',
-      userDataPath: '/home/agent/.config/guichet',
+      dataDir: '/home/agent/.config/guichet',
     });
     expect(p).toEqual({
       rendererDir: path.join('/repo', 'out', 'renderer'),
@@ -18,6 +18,7 @@ describe('appPaths', () => {
       dataDir: '/home/agent/.config/guichet',
       dbFile: path.join('/home/agent/.config/guichet', 'guichet.sqlite'),
       backupDir: path.join('/home/agent/.config/guichet', 'sauvegardes'),
+      logFile: path.join('/home/agent/.config/guichet', 'journaux', 'guichet.log'),
     });
   });
 
@@ -26,7 +27,7 @@ describe('appPaths', () => {
       isPackaged: true,
       appPath: '/opt/Guichet/resources/app.asar',
       resourcesPath: '/opt/Guichet/resources',
-      userDataPath: '/data',
+      dataDir: '/data',
     });
     expect(p.rendererDir).toBe(path.join('/opt/Guichet/resources/app.asar', 'out', 'renderer'));
     expect(p.preloadFile).toBe(

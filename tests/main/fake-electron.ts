@@ -12,10 +12,27 @@ export interface FakeFrame {
   parent: FakeFrame | null;
 }
 
+export interface FakePrinter {
+  name: string;
+  displayName: string;
+  description: string;
+  options: Record<string, string>;
+}
+
 class FakeWebContents extends EventEmitter {
   mainFrame: FakeFrame = { url: '', parent: null };
   registered = new Map<string, Listener>();
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+
+  async getPrintersAsync(): Promise<FakePrinter[]> {
+    return fake.printers;
+  }
+
+  print(options: Record<string, unknown>, callback: (success: boolean, reason: string) => void) {
+    fake.printJobs.push({ options, loadedFile: fake.lastLoadedFile });
+    const [success, reason] = fake.printAnswer(options);
+    setTimeout(() => callback(success, reason), 0);
+  }
 
   override on(event: string, fn: Listener): this {
     this.registered.set(event, fn);
@@ -32,9 +49,23 @@ const ready = new Promise<void>((resolve) => {
   resolveReady = resolve;
 });
 
+type FakeSession = {
+  permissionRequest: unknown;
+  permissionCheck: unknown;
+  deviceCheck: unknown;
+};
+
 export const fake = {
   appPath: '',
   userData: '',
+  temp: '',
+  paths: new Map<string, string>(),
+  ipcOn: new Map<string, (event: unknown, payload: unknown) => void>(),
+  partitions: new Map<string, FakeSession>(),
+  printers: [] as FakePrinter[],
+  printJobs: [] as Array<{ options: Record<string, unknown>; loadedFile: string | null }>,
+  printAnswer: (_options: Record<string, unknown>): [boolean, string] => [true, ''],
+  lastLoadedFile: null as string | null,
   calls: [] as string[],
   schemes: null as unknown,
   protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
@@ -58,7 +89,9 @@ export const fake = {
 export class BrowserWindow extends EventEmitter {
   webContents = new FakeWebContents();
   loadedUrl: string | null = null;
+  loadedFile: string | null = null;
   focused = 0;
+  destroyed = false;
 
   constructor(public options: { webPreferences: Record<string, unknown> }) {
     super();
@@ -67,7 +100,14 @@ export class BrowserWindow extends EventEmitter {
     fake.emitApp('web-contents-created', {}, this.webContents);
   }
   isDestroyed(): boolean {
-    return false;
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  async loadFile(file: string): Promise<void> {
+    this.loadedFile = file;
+    fake.lastLoadedFile = file;
   }
   isMinimized(): boolean {
     return false;
@@ -88,8 +128,13 @@ export const app = {
   getAppPath: () => fake.appPath,
   getPath: (name: string) => {
     fake.calls.push(`getPath:${name}`);
-    return fake.userData;
+    return name === 'temp' ? fake.temp : fake.userData;
   },
+  setPath: (name: string, value: string) => {
+    fake.calls.push(`setPath:${name}`);
+    fake.paths.set(name, value);
+  },
+  getVersion: () => '0.0.0-test',
   requestSingleInstanceLock: () => {
     fake.calls.push('requestSingleInstanceLock');
     return true;
@@ -119,6 +164,9 @@ export const ipcMain = {
   handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => {
     fake.ipc.set(channel, fn);
   },
+  on: (channel: string, fn: (event: unknown, payload: unknown) => void) => {
+    fake.ipcOn.set(channel, fn);
+  },
 };
 
 export const session = {
@@ -133,6 +181,25 @@ export const session = {
       fake.deviceCheck = handler;
     },
     webRequest: { onHeadersReceived: () => fake.calls.push('onHeadersReceived') },
+  },
+  fromPartition: (name: string) => {
+    const recorded: FakeSession = {
+      permissionRequest: null,
+      permissionCheck: null,
+      deviceCheck: null,
+    };
+    fake.partitions.set(name, recorded);
+    return {
+      setPermissionRequestHandler: (h: unknown) => {
+        recorded.permissionRequest = h;
+      },
+      setPermissionCheckHandler: (h: unknown) => {
+        recorded.permissionCheck = h;
+      },
+      setDevicePermissionHandler: (h: unknown) => {
+        recorded.deviceCheck = h;
+      },
+    };
   },
 };
 

@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -19,6 +20,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handlerNames } from '../../src/shared/contract';
 import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/csp';
+import { renderReceiptPdf } from '../../src/core/receipts/receipt-pdf';
+import { richReceipt } from '../core/receipts/receipt-fixtures';
 import { fake, waitFor } from './fake-electron';
 
 vi.mock('electron', () => import('./fake-electron'));
@@ -32,6 +35,9 @@ beforeAll(async () => {
   base = mkdtempSync(path.join(tmpdir(), 'guichet-main-'));
   fake.appPath = path.join(base, 'app');
   fake.userData = path.join(base, 'userData');
+  fake.temp = path.join(base, 'temp');
+  mkdirSync(fake.temp, { recursive: true });
+  delete process.env.GUICHET_DATA_DIR;
   mkdirSync(path.join(fake.appPath, 'out', 'renderer'), { recursive: true });
   writeFileSync(path.join(fake.appPath, 'out', 'renderer', 'index.html'), '<title>Guichet</title>');
   symlinkSync(path.resolve('migrations'), path.join(fake.appPath, 'migrations'));
@@ -57,6 +63,8 @@ afterAll(() => {
 describe('main process, before Electron is ready', () => {
   it('takes the single-instance lock and registers app:// as privileged, serving nothing yet', () => {
     expect(fake.calls).toContain('requestSingleInstanceLock');
+    // Chromium's data is moved only for a packaged Windows installation.
+    expect(fake.paths.size).toBe(0);
     expect(fake.schemes).toEqual([
       {
         scheme: 'app',
@@ -154,7 +162,8 @@ describe('main process, once ready', () => {
   });
 
   it('registers one IPC channel per handler and lets the main frame reach the real core', async () => {
-    expect([...fake.ipc.keys()].sort()).toEqual(handlerNames.map((n) => `guichet:${n}`).sort());
+    const coreChannels = [...fake.ipc.keys()].filter((c) => c.startsWith('guichet:'));
+    expect(coreChannels.sort()).toEqual(handlerNames.map((n) => `guichet:${n}`).sort());
     const win = fake.windows[0]!;
     const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     const invoke = (channel: string, e: unknown, payload: unknown) =>
@@ -187,6 +196,118 @@ describe('main process, once ready', () => {
     const logged = readFileSync(path.join(fake.userData, 'journaux', 'guichet.log'), 'utf8');
     expect(logged).toContain('appel IPC refusé');
     expect(logged).toContain('sous-cadre');
+  });
+
+  it('registers the shell’s channels, and its print session denies every permission', () => {
+    expect([...fake.ipc.keys()].filter((c) => c.startsWith('guichet-shell:')).sort()).toEqual([
+      'guichet-shell:print',
+      'guichet-shell:printers',
+    ]);
+    expect([...fake.ipcOn.keys()]).toEqual(['guichet-shell:renderer-error']);
+    const printSession = fake.partitions.get('guichet-impression');
+    const answers: boolean[] = [];
+    (printSession?.permissionRequest as (c: unknown, p: string, cb: (g: boolean) => void) => void)(
+      {},
+      'media',
+      (granted) => answers.push(granted),
+    );
+    expect(answers).toEqual([false]);
+    expect((printSession?.permissionCheck as () => boolean)()).toBe(false);
+  });
+
+  it('lists this computer’s printers for the main frame only', async () => {
+    fake.printers = [
+      { name: 'EPSON_TM_T20', displayName: 'Epson TM-T20', description: '', options: {} },
+      { name: 'HP_A4', displayName: 'HP LaserJet', description: '', options: {} },
+    ];
+    const win = fake.windows[0]!;
+    const main = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const list = fake.ipc.get('guichet-shell:printers')!;
+    expect(await list(main, undefined)).toEqual({
+      ok: true,
+      printers: [
+        { name: 'EPSON_TM_T20', displayName: 'Epson TM-T20' },
+        { name: 'HP_A4', displayName: 'HP LaserJet' },
+      ],
+    });
+    const sub = { url: 'app://guichet/index.html', parent: win.webContents.mainFrame };
+    expect(await list({ sender: win.webContents, senderFrame: sub }, undefined)).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('prints a real ticket in a hidden sandboxed window at 80 mm, then removes it all', async () => {
+    const pdf = await renderReceiptPdf(richReceipt(), { layout: 'ticket' });
+    const win = fake.windows[0]!;
+    const main = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const windowsBefore = fake.windows.length;
+    const outcome = await fake.ipc.get('guichet-shell:print')!(main, {
+      kind: 'ticket',
+      fileName: 'recu-R-SCO-P01-2026-000123.pdf',
+      pdfBase64: Buffer.from(pdf).toString('base64'),
+    });
+    // No printer chosen in this demo database: Windows' default printer, with its dialog.
+    expect(outcome).toEqual({ ok: true, printer: '' });
+    expect(fake.windows).toHaveLength(windowsBefore + 1);
+    const printWindow = fake.windows.at(-1)!;
+    expect(printWindow.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      partition: 'guichet-impression',
+    });
+    expect(printWindow.options.webPreferences).not.toHaveProperty('preload');
+    expect(printWindow.destroyed).toBe(true);
+    const job = fake.printJobs.at(-1)!;
+    expect(job.options).toMatchObject({
+      silent: false,
+      pageSize: { width: 80_000 },
+      margins: { marginType: 'none' },
+    });
+    expect(job.options).not.toHaveProperty('deviceName');
+    // The PDF was loaded from a private temporary folder, which is gone.
+    expect(job.loadedFile?.startsWith(path.join(fake.temp, 'guichet-impression-'))).toBe(true);
+    expect(readdirSync(fake.temp)).toEqual([]);
+  });
+
+  it('refuses to print for another frame, and a malformed document, in French', async () => {
+    const win = fake.windows[0]!;
+    const print = fake.ipc.get('guichet-shell:print')!;
+    const jobs = fake.printJobs.length;
+    const foreign = { sender: {}, senderFrame: { url: 'https://evil.example/', parent: null } };
+    expect(
+      await print(foreign, { kind: 'a4', fileName: 'x.pdf', pdfBase64: 'JVBERi0=' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'NON_IMPRIME',
+      message: expect.stringContaining('refusée'),
+    });
+    const main = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(
+      await print(main, { kind: 'a4', fileName: '../../x.pdf', pdfBase64: 'JVBERi0=' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'NON_IMPRIME',
+      message: expect.stringContaining('mal formée'),
+    });
+    expect(fake.printJobs).toHaveLength(jobs);
+  });
+
+  it('writes the interface’s errors to the log, from the main frame only', () => {
+    const win = fake.windows[0]!;
+    const report = fake.ipcOn.get('guichet-shell:renderer-error')!;
+    report(
+      { sender: win.webContents, senderFrame: win.webContents.mainFrame },
+      { kind: 'error', message: 'TypeError: boum dans l’écran', line: 12 },
+    );
+    report(
+      { sender: {}, senderFrame: { url: 'https://evil.example/', parent: null } },
+      { kind: 'error', message: 'injecté' },
+    );
+    const logged = readFileSync(path.join(fake.userData, 'journaux', 'guichet.log'), 'utf8');
+    expect(logged).toContain('boum dans l’écran');
+    expect(logged).not.toContain('injecté');
+    expect(logged).toContain('erreur de l’interface refusée');
   });
 
   it('brings the existing window forward when a second copy is launched', () => {

@@ -28,6 +28,8 @@ export function ReceiptPanel({ paymentId, kind, original, originalLayout, notice
   const { call } = useGuichet();
   const [shown, setShown] = useState<Shown>(original ? 'original' : null);
   const [duplicatas, setDuplicatas] = useState<Partial<Record<ReceiptLayout, Duplicata>>>({});
+  // The duplicata asked by « Réessayer l'impression » on the original prints as soon as it comes.
+  const [printOnArrival, setPrintOnArrival] = useState<ReceiptLayout | null>(null);
   const asked = useRef(new Set<ReceiptLayout>());
 
   async function showDuplicata(layout: ReceiptLayout) {
@@ -48,8 +50,12 @@ export function ReceiptPanel({ paymentId, kind, original, originalLayout, notice
   const duplicata = shown === 'original' || shown === null ? null : (duplicatas[shown] ?? null);
   const file = shown === 'original' ? original : (duplicata?.file ?? null);
   const busy = duplicata !== null && !duplicata.file && !duplicata.error;
-  // Without an original both layouts are offered as duplicatas; with one, only the other layout.
-  const duplicataLayouts = receiptLayouts.filter((l) => !original || l !== originalLayout);
+  // Without an original both layouts are offered as duplicatas; with one, only the other layout,
+  // until a duplicata of the original's own layout was asked (its print was retried).
+  const duplicataLayouts = receiptLayouts.filter(
+    (l) => !original || l !== originalLayout || duplicatas[l] !== undefined,
+  );
+  const printKindOf = (layout: ReceiptLayout) => (layout === 'ticket' ? 'ticket' : 'a4');
   return (
     <Stack gap="sm">
       {notice && (
@@ -89,6 +95,16 @@ export function ReceiptPanel({ paymentId, kind, original, originalLayout, notice
           file={file}
           busy={busy}
           error={shown === 'original' ? m.noOriginal : (duplicata?.error ?? null)}
+          printKind={printKindOf(shown === 'original' || shown === null ? originalLayout : shown)}
+          onDuplicata={
+            shown === 'original'
+              ? () => {
+                  setPrintOnArrival(originalLayout);
+                  void showDuplicata(originalLayout);
+                }
+              : undefined
+          }
+          autoPrint={shown !== 'original' && shown !== null && printOnArrival === shown}
         />
       )}
     </Stack>
