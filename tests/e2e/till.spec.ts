@@ -1,9 +1,11 @@
 // The till (caisse) driven as an agent would, on the poste every e2e test shares: the session
 // other tests opened through the API is closed through the UI with exact counts, a new one is
-// opened with the counting grid, one cash payment and one withdrawal are recorded, and the day
-// is closed with a 2 € cash shortfall and its reason (the régisseur is signed in, so the
-// difference needs no other validator). The Z report's PDF is read back. The till is opened
-// again through the API at the end so that tests running after this one find it open.
+// opened with the counting grid, payments in cash, by cheque (two) and by card and one
+// withdrawal are recorded, and the day is closed with a 2 € cash shortfall and its reason (the
+// régisseur is signed in, so the difference needs no other validator). The Z report's PDF is
+// read back, then the two cheques go on a validated deposit slip whose PDF is read back too.
+// The till is opened again through the API at the end so that tests running after this one
+// find it open.
 import { expect, test, type Page } from '@playwright/test';
 import { denominations, type CashCount } from '../../src/shared/contract';
 import { formatEuro } from '../../src/shared/money';
@@ -43,6 +45,29 @@ async function typeCounts(page: Page, prefix: string, counts: Partial<CashCount>
     if (n) await page.keyboard.type(String(n));
     await page.keyboard.press('Enter');
   }
+}
+
+/** Records one payment through the family's page and the form, as an agent does. */
+async function payThroughForm(
+  page: Page,
+  familyCode: string,
+  regieCode: string,
+  modeLabel: string,
+  amountCents: number,
+  fields: Record<string, string>,
+) {
+  await page.keyboard.press('F2');
+  await openFamily(page, familyCode);
+  await regiePanel(page, regieCode).getByTestId('collect').click();
+  await page.getByRole('radio', { name: modeLabel }).check();
+  await page.getByRole('textbox', { name: 'Montant encaissé' }).fill(typed(amountCents));
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByRole('textbox', { name: label }).fill(value);
+  }
+  await expect(page.getByTestId('preview-summary')).toContainText(formatEuro(amountCents));
+  await expect(page.getByTestId('payment-submit')).toHaveAttribute('aria-disabled', 'false');
+  await page.getByTestId('payment-submit').click();
+  await expect(page.getByTestId('payment-done')).toBeVisible({ timeout: 20_000 });
 }
 
 let problems: string[] = [];
@@ -127,6 +152,25 @@ test('a till day: close the previous session, open with the grid, pay, withdraw,
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('payment-done')).toBeVisible({ timeout: 20_000 });
 
+  // 3b. A cheque and a card payment for two other families, and a second cheque: the slip at
+  // the end of the day carries the two cheques.
+  const chequeFamily = pickFamily('SCO', { minFirstCents: 42_00 });
+  await payThroughForm(page, chequeFamily.code, 'SCO', 'Chèque', 42_00, {
+    Banque: 'Crédit Agricole',
+    'Numéro du chèque': '7000101',
+    'Tireur (titulaire du compte)': 'Mme Démo Premier-Chèque',
+  });
+  const cardFamily = pickFamily('SCO', { minFirstCents: 18_00 });
+  await payThroughForm(page, cardFamily.code, 'SCO', 'Carte bancaire (TPE)', 18_00, {
+    'Référence du ticket TPE / n° d’autorisation': 'TPE-004512',
+  });
+  const secondChequeFamily = pickFamily('SCO', { minFirstCents: 25_00 });
+  await payThroughForm(page, secondChequeFamily.code, 'SCO', 'Chèque', 25_00, {
+    Banque: 'La Banque Postale',
+    'Numéro du chèque': '7000102',
+    'Tireur (titulaire du compte)': 'M. Démo Second-Chèque',
+  });
+
   // 4. A withdrawal of 20,00 €.
   await page.keyboard.press('F6');
   await page.getByTestId('till-action-movement').click();
@@ -143,7 +187,13 @@ test('a till day: close the previous session, open with the grid, pay, withdraw,
   expect(cash.expectedCents).toBe(150_00 + 30_00 - 20_00);
   await page.getByTestId('till-action-close').click();
   await expect(page.getByTestId('closing-lines')).toBeVisible();
+  expect(preview.cheques.map((c) => c.amountCents).sort()).toEqual([25_00, 42_00]);
+  expect(preview.modes.find((l) => l.mode === 'carte')?.expectedCents).toBe(18_00);
   await typeCounts(page, 'close', countOf(cash.expectedCents - 2_00));
+  for (const c of preview.cheques) await page.getByTestId(`cheque-${c.paymentId}`).check();
+  await page.getByTestId('typed-carte').fill(typed(18_00));
+  await expect(page.getByTestId('difference-cheque')).toHaveText('Juste');
+  await expect(page.getByTestId('difference-carte')).toHaveText('Juste');
   await expect(page.getByTestId('difference-especes')).toHaveText(`Déficit ${formatEuro(-2_00)}`);
   await page.getByTestId('close-submit').click();
   await expect(page.getByTestId('till-error')).toBeVisible();
@@ -168,8 +218,46 @@ test('a till day: close the previous session, open with the grid, pay, withdraw,
   expect(printed(pdf, formatEuro(-2_00)), pdf.text).toBe(true);
   expect(printed(pdf, 'Erreur de rendu de monnaie'), pdf.text).toBe(true);
 
-  // The home screen now says the till is closed.
+  // 6. The cheque deposit slip (F7): the two cheques of the day, picked one by one, saved as a
+  // draft, validated with its gapless number, and its PDF read back.
   await page.getByTestId('till-done').click();
+  await page.keyboard.press('F7');
+  await expect(page.getByTestId('deposits-panel')).toBeVisible();
+  await page.getByTestId('deposit-regie').selectOption(String(chequeFamily.regieId));
+  await page.getByTestId('deposit-kind').selectOption('cheque');
+  await expect(page.getByTestId('deposit-candidates')).toBeVisible();
+  await page.getByTestId('deposit-select-none').click();
+  for (const c of preview.cheques)
+    await page.getByTestId(`deposit-candidate-${c.paymentId}`).check();
+  await expect(page.getByTestId('deposit-selection-count')).toContainText('2');
+  await expect(page.getByTestId('deposit-selection-total')).toHaveText(formatEuro(67_00));
+  await page.getByTestId('deposit-save-draft').click();
+  await expect(page.getByTestId('deposit-done')).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId('deposit-validate').click();
+  await page.getByTestId('deposit-validate-confirm').click();
+  const slipDone = page.getByTestId('deposit-done');
+  await expect(slipDone).toContainText(/Bordereau B-SCO-\d{4}-0001 validé : 2 chèques/, {
+    timeout: 20_000,
+  });
+  await expect(page.getByTestId('receipt-preview')).toHaveAttribute('data-drawn', 'done', {
+    timeout: 20_000,
+  });
+  await screenshot(page, '36-bordereau-cheques');
+  const [slipDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('receipt-download').click(),
+  ]);
+  const slipPdf = await downloadedPdf(slipDownload);
+  for (const needle of ['7000101', '7000102', 'Mme Démo Premier-Chèque', formatEuro(67_00)]) {
+    expect(printed(slipPdf, needle), `${needle}\n${slipPdf.text}`).toBe(true);
+  }
+  // The validated cheques are no longer offered for another slip.
+  for (const c of preview.cheques) {
+    await expect(page.getByTestId(`deposit-candidate-${c.paymentId}`)).toHaveCount(0);
+  }
+  await page.keyboard.press('Escape');
+
+  // The home screen now says the till is closed.
   await page.keyboard.press('F2');
   await expect(page.getByTestId('till-summary')).toHaveText('Caisse fermée — F6 pour l’ouvrir');
 
