@@ -6,6 +6,7 @@
 // read back, then the two cheques go on a validated deposit slip whose PDF is read back too.
 // The till is opened again through the API at the end so that tests running after this one
 // find it open.
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { denominations, type CashCount } from '../../src/shared/contract';
 import { formatEuro } from '../../src/shared/money';
@@ -268,4 +269,42 @@ test('a till day: close the previous session, open with the grid, pay, withdraw,
   await page.getByTestId('open-till-from-payment').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Caisse du poste');
   await expect(page.getByTestId('open-b500')).toBeVisible();
+});
+
+test('above the cash ceiling, the régisseur grants a journaled override from the till screen', async ({
+  page,
+  request,
+}) => {
+  const api = await Api.login(request, 'regisseur', 'demo-regisseur');
+  const before = await api.ok('till.status', {});
+  const sco = before.cash.find((c) => c.regieCode === 'SCO');
+  if (!sco) throw new Error('régie SCO absente de la caisse');
+  // An apport past the ceiling puts the régie in "plafond dépassé" without a hundred payments.
+  await api.ok('till.movement', {
+    commandId: randomUUID(),
+    regieId: sco.regieId,
+    kind: 'apport',
+    amountCents: Math.max(1, sco.ceilingCents - sco.cashHeldCents + 1_00),
+    reason: 'Fonds du coffre remis en caisse (test)',
+  });
+
+  await login(page);
+  await page.keyboard.press('F6');
+  const row = page.getByTestId('till-cash').locator('tr[data-regie="SCO"]');
+  await expect(row).toContainText('Plafond dépassé');
+  await row.getByTestId('ceiling-override-SCO').click();
+  const reason = page.getByTestId('ceiling-override-reason');
+  await expect(reason).toBeFocused();
+  // Too short a reason is refused in French and grants nothing.
+  await reason.fill('vu');
+  await page.getByTestId('ceiling-override-submit').click();
+  await expect(page.getByTestId('ceiling-override-error')).toContainText('motif');
+  await reason.fill('Trésorerie fermée ce jour, versement demain matin');
+  await screenshot(page, '37-derogation-plafond', false);
+  await page.getByTestId('ceiling-override-submit').click();
+  await expect(row).toContainText('Dérogation accordée');
+  await expect(row.getByTestId('ceiling-override-SCO')).toHaveCount(0);
+
+  const journal = await api.ok('journal.list', { book: 'operations', page: 1, pageSize: 5 });
+  expect(journal.entries.map((e) => e.kind)).toContain('derogation_plafond');
 });

@@ -45,6 +45,15 @@ export const tillMessages = {
   cashVersement: 'Versement au comptable',
   levels: { normal: 'Normal', alerte: 'Alerte', depasse: 'Plafond dépassé' },
   override: 'Dérogation accordée',
+  overrideAction: 'Autoriser le dépassement…',
+  overrideTitle: (regie: string) => `Dépassement du plafond d’espèces — ${regie}`,
+  overrideExplain: (held: string, ceiling: string) =>
+    `La régie détient ${held} en espèces pour un plafond de ${ceiling}. La règle est de faire un versement au comptable ; à défaut, vous pouvez autoriser les encaissements en espèces jusqu’à la clôture de cette caisse. Votre décision et son motif sont inscrits au journal.`,
+  overrideReason: 'Motif de la dérogation',
+  overrideReasonHelp:
+    'Au moins 5 caractères, par exemple « Trésorerie fermée ce jour, versement demain matin ».',
+  overrideCancel: 'Annuler',
+  overrideSubmit: 'Autoriser jusqu’à la clôture',
   lastVersement: (at: string | null) =>
     at ? `Dernier versement le ${parisDateTime(at)}` : 'Aucun versement enregistré',
   actionsLabel: 'Opérations de caisse',

@@ -23,6 +23,7 @@ import { formatEuro } from '../../../shared/money';
 import { can } from '../../../shared/roles';
 import { overlayOpen } from '../../components/overlay-open';
 import { useGuichet } from '../../guichet-context';
+import { CeilingOverrideButton } from './ceiling-override';
 import { ClosePanel } from './close-panel';
 import { parisDateTime, tillMessages as m } from './messages';
 import { MovementPanel } from './movement-panel';
@@ -87,7 +88,13 @@ export function TillScreen({ session, onBack }: Props) {
             {m.statusFailed(till.message)}
           </Alert>
         )}
-        {status && <StatusCard status={status} />}
+        {status && (
+          <StatusCard
+            status={status}
+            mayOverride={can(session.agent.role, 'validate')}
+            onChanged={reload}
+          />
+        )}
         {status && mayHandle && (
           <Group gap="sm" role="group" aria-label={m.actionsLabel}>
             {!status.session ? (
@@ -149,7 +156,15 @@ export function TillScreen({ session, onBack }: Props) {
   );
 }
 
-function StatusCard({ status }: { status: TillStatus }) {
+function StatusCard({
+  status,
+  mayOverride,
+  onChanged,
+}: {
+  status: TillStatus;
+  mayOverride: boolean;
+  onChanged(): void;
+}) {
   const s = status.session;
   return (
     <Paper withBorder p="lg" radius="md" data-testid="till-status" data-open={s ? 'yes' : 'no'}>
@@ -205,6 +220,12 @@ function StatusCard({ status }: { status: TillStatus }) {
                             {m.override}
                           </Badge>
                         )}
+                        {mayOverride &&
+                          status.session &&
+                          c.level === 'depasse' &&
+                          !c.overrideActive && (
+                            <CeilingOverrideButton position={c} onGranted={onChanged} />
+                          )}
                       </Group>
                     </Table.Td>
                     <Table.Td>
