@@ -122,11 +122,28 @@ function memoizeLayout(font: FontkitFont): FontkitFont {
   return font;
 }
 
+/**
+ * fontkit caches glyphs by id inside a parsed font, and the parsed font is shared by every
+ * document of the process. Subsetting a composite glyph (a bold "Ç") loads its components (the
+ * "C") without the character they stand for; the cached "C" then reaches the next documents
+ * with no code point, and their text layer loses the letter (copy, search and text extraction
+ * see "\u0001OMPTES" while the page looks right). The character is put back when it is known.
+ */
+function keepCodePoints(font: FontkitFont): FontkitFont {
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id: number, codePoints?: number[]) => {
+    const glyph = getGlyph(id, codePoints);
+    if (codePoints?.length && glyph.codePoints.length === 0) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return font;
+}
+
 const cachingFontkit: Parameters<PDFDocument['registerFontkit']>[0] = {
   create(buffer: Uint8Array, postscriptName?: string) {
     let font = parsedCache.get(buffer);
     if (!font) {
-      font = memoizeLayout(fontkit.create(buffer, postscriptName));
+      font = keepCodePoints(memoizeLayout(fontkit.create(buffer, postscriptName)));
       parsedCache.set(buffer, font);
     }
     return font;

@@ -3,6 +3,8 @@
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/core/errors';
+import { createPdf, savePdf } from '../../../src/core/pdf/document';
+import { extractPdfText } from '../../helpers/pdf-text';
 import { RESOURCES_DIR_ENV, loadFontBytes, resolveResourcesDir } from '../../../src/core/pdf/fonts';
 
 const repoResources = resolve(__dirname, '../../../resources');
@@ -51,5 +53,22 @@ describe('loadFontBytes', () => {
     expect(again).toBe(first);
     expect(first.byteLength).toBeGreaterThan(100_000);
     expect(loadFontBytes('mono', repoResources)).not.toBe(first);
+  });
+});
+
+describe('shared parsed fonts', () => {
+  // A bold "Ç" subset in one document used to leave the cached "C" glyph without its character,
+  // and every later document of the process lost "C" from its text layer.
+  it('keeps every letter in the text of later documents after a composite glyph', async () => {
+    async function render(text: string): Promise<string> {
+      const { doc, fonts } = await createPdf(
+        { title: text, author: 'Test', createdAt: '2026-03-16T09:30:00.000Z' },
+        { fonts: ['bold'] },
+      );
+      doc.addPage([300, 100]).drawText(text, { x: 10, y: 50, size: 14, font: fonts.bold });
+      return (await extractPdfText(await savePdf(doc))).text;
+    }
+    expect(await render('JOURNAL DES REÇUS')).toContain('REÇUS');
+    expect(await render('SOLDES DES COMPTES')).toContain('COMPTES');
   });
 });
