@@ -4,6 +4,10 @@ import type Database from 'better-sqlite3';
 import {
   journalKindLabels,
   movementKindLabels,
+  reportKindLabels,
+  slipKindLabels,
+  type ReportKind,
+  type SlipKind,
   type JournalBook,
   type JournalEntryView,
   type JournalPage,
@@ -60,6 +64,30 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
       return p.ok === true
         ? 'Vérification d’intégrité : conforme'
         : `Vérification d’intégrité : anomalie (${str(p.message)})`;
+    case 'cloture_jour':
+    case 'cloture_mois':
+    case 'cloture_annee':
+      return `${journalKindLabels[kind]} ${str(p.period)}, régie ${str(p.regieCode)} : net ${formatEuro(num(p.netCents))} (${num(p.paymentCount)} paiements)`;
+    case 'bordereau_brouillon':
+      return `Brouillon de bordereau (${slipKindLabels[str(p.slipKind) as SlipKind] ?? str(p.slipKind)}), régie ${str(p.regieCode)} : ${num(p.count)} pièce(s), ${formatEuro(num(p.totalCents))}`;
+    case 'bordereau_valide':
+      return `Bordereau ${str(p.number)} validé : ${num(p.count)} pièce(s), ${formatEuro(num(p.totalCents))}`;
+    case 'depot_especes':
+      return `Dépôt d’espèces ${str(p.number)}, régie ${str(p.regieCode)} : ${formatEuro(num(p.totalCents))}`;
+    case 'configuration':
+      return p.scope === 'regie'
+        ? `Configuration de la régie ${str(p.regieCode)} modifiée`
+        : `Configuration du poste ${str(p.posteCode)} modifiée`;
+    case 'export':
+      return `Édition « ${reportKindLabels[str(p.report) as ReportKind] ?? str(p.report)} » (${str(p.format).toUpperCase()}) : ${num(p.rows)} ligne(s)`;
+    case 'sauvegarde':
+      return p.status === 'ok'
+        ? `Sauvegarde ${str(p.fileName)} (${str(p.reason)})`
+        : `Échec de sauvegarde (${str(p.reason)}) : ${str(p.error)}`;
+    case 'restauration':
+      return p.status === 'ok'
+        ? `Restauration de la sauvegarde ${str(p.fileName)}`
+        : `Restauration refusée (${str(p.fileName)}) : ${str(p.problem)}`;
     default:
       return journalKindLabels[kind as keyof typeof journalKindLabels] ?? kind;
   }
