@@ -62,6 +62,20 @@ export default tseslint.config(
     ],
   ),
   layer(
+    ['src/portal/**'],
+    [
+      {
+        group: ['**/core/**', '**/main/**', '**/renderer/**', '**/host/**', '**/preload/**'],
+        message:
+          'portal/ est un serveur à part : il ne dépend que de shared/ (le registre lui parle par le protocole de synchronisation).',
+      },
+      {
+        group: ['electron', 'react', 'react-dom', 'better-sqlite3'],
+        message: 'portal/ tourne en Node pur, sur PostgreSQL.',
+      },
+    ],
+  ),
+  layer(
     ['src/renderer/**'],
     [
       {
