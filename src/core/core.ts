@@ -35,7 +35,7 @@ import type { Role } from '../shared/roles';
 import { getSetting } from './settings';
 import { seedDatabase, type SeedKind } from './demo/seed';
 import type Database from 'better-sqlite3';
-import { createSyncEngine, type SyncEngine } from './sync/engine';
+import { createSyncEngine, OUTBOX_WRITERS, type SyncEngine } from './sync/engine';
 import type { FetchLike } from './sync/client';
 import {
   fileSecretStore,
@@ -276,6 +276,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     fetch: syncOpts.fetch,
     // A restore is swapping the database: the engine waits for it to finish.
     paused: () => gate !== null || closed,
+    isOpen: () => !closed && sqlite.open,
     background: syncOpts.background !== false,
   });
   sync.start();
@@ -402,6 +403,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       const value = await impl(parsed.data, { ...ctxBase(), session, presentedToken: token });
       // Committed: what follows (a backup after a closing) never changes the answer.
       afterCommit(name, value, admin, log);
+      if (OUTBOX_WRITERS.has(name)) sync.nudge();
       return { ok: true, value };
     } catch (e) {
       if (e instanceof DomainError) {

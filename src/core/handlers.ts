@@ -10,6 +10,7 @@ import { familyHandlers } from './families/handlers';
 import { journalHandlers } from './journal/handlers';
 import { paymentHandlers } from './payments/handlers';
 import { reportHandlers } from './reports/handlers';
+import { syncHandlers } from './sync/handlers';
 import { systemHandlers } from './system/handlers';
 import { tillHandlers } from './till/handlers';
 
@@ -24,4 +25,5 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...depositHandlers,
   ...reportHandlers,
   ...adminHandlers,
+  ...syncHandlers,
 };

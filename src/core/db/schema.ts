@@ -191,6 +191,13 @@ export const invoice = sqliteTable(
      * invoice, demo data). Everything else in paid_cents is the sum of the invoice's allocations.
      */
     paidOutsideCents: integer('paid_outside_cents').notNull().default(0),
+    /**
+     * Part of paid_cents paid elsewhere since the invoice arrived, as last pulled from the portal:
+     * other counters, online payments, and any change of the portal's outside part. The pull
+     * recomputes it from the portal's figures minus this poste's own counter payments, so the
+     * register's own ledger (acknowledged or not) always counts once.
+     */
+    remotePaidCents: integer('remote_paid_cents').notNull().default(0),
     /** PayFiP debt reference: 6 to 30 alphanumerics. */
     refdet: text('refdet').notNull(),
     /** Administrative status; what is shown is derived with invoiceState(). */
@@ -619,6 +626,15 @@ export const tillMovement = sqliteTable(
       .references(() => agent.id),
     at: text('at').notNull(),
     journalSeq: integer('journal_seq').notNull(),
+    /**
+     * Where the cash physically moves: the session's drawer ('tiroir'), or, for a versement
+     * only, the safe ('coffre') holding the takings that earlier closings took out of the
+     * drawer. A versement from the safe lowers the régie's cash held but not what the drawer
+     * must hold at closing (trigger in migration "safe_versements").
+     */
+    source: text('source', { enum: ['tiroir', 'coffre'] })
+      .notNull()
+      .default('tiroir'),
   },
   (t) => [
     uniqueIndex('till_movement_command_uq').on(t.commandId),
@@ -861,4 +877,108 @@ export const cashDeposit = sqliteTable(
     ),
     check('cash_deposit_seq_ck', sql`${t.seq} >= 1`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Synchronisation with the portal (src/portal/PROTOCOL.md). Triggers of migration "sync" fill
+// the outbox in the same transaction as each ledger row the portal must know; the sync engine
+// (core/sync) pushes it, then pulls the portal's change feed.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Operations waiting for the portal's acknowledgement. seq is AUTOINCREMENT: SQLite never hands
+ * the same value out twice, even after the row is deleted, and a rolled-back insert gives its
+ * number back, so the sequence has no gap and no reuse. The payload is not stored: it is built
+ * at push time from the ledger row (entity_id), which triggers make immutable, so building it
+ * later gives exactly what a snapshot taken now would hold.
+ */
+export const syncOutbox = sqliteTable(
+  'sync_outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    opId: text('op_id').notNull(),
+    kind: text('kind', { enum: ['payment', 'cancellation', 'credit_use', 'closure'] }).notNull(),
+    /** Id of the payment, cancellation, credit_use or closure row. */
+    entityId: integer('entity_id').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('sync_outbox_op_uq').on(t.opId)],
+);
+
+/** The one row of sync state: where the portal is, who we are to it, how the last try went. */
+export const syncState = sqliteTable(
+  'sync_state',
+  {
+    id: integer('id').primaryKey(),
+    portalUrl: text('portal_url').notNull(),
+    counterId: text('counter_id').notNull(),
+    posteCode: text('poste_code').notNull(),
+    /** The change feed cursor, stored in the same transaction as the page it ends. */
+    cursor: text('cursor').notNull().default(''),
+    enrolledAt: text('enrolled_at').notNull(),
+    lastSuccessAt: text('last_success_at'),
+    lastFailureAt: text('last_failure_at'),
+    /** French, shown as is. */
+    lastError: text('last_error'),
+    /** Consecutive failures, for the exponential backoff. */
+    failures: integer('failures').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at'),
+  },
+  (t) => [check('sync_state_one_ck', sql`${t.id} = 1`)],
+);
+
+/** Operations the portal refused: "à traiter", never dropped, with the portal's reason. */
+export const syncRejected = sqliteTable(
+  'sync_rejected',
+  {
+    id: integer('id').primaryKey(),
+    seq: integer('seq').notNull(),
+    opId: text('op_id').notNull(),
+    kind: text('kind').notNull(),
+    entityId: integer('entity_id').notNull(),
+    /** The payload as sent, JSON. */
+    payload: text('payload').notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    rejectedAt: text('rejected_at').notNull(),
+    /** Set when the régisseur has dealt with it; the row stays. */
+    handledAt: text('handled_at'),
+  },
+  (t) => [uniqueIndex('sync_rejected_op_uq').on(t.opId)],
+);
+
+/**
+ * What each pull changed in the register's own copy of portal data when the register held
+ * something else (the portal wins for identity data): the discarded local state is kept here.
+ */
+export const syncOverwrite = sqliteTable(
+  'sync_overwrite',
+  {
+    id: integer('id').primaryKey(),
+    entity: text('entity').notNull(),
+    key: text('key').notNull(),
+    /** JSON of the local state that was replaced. */
+    before: text('before').notNull(),
+    /** JSON of the portal's state that replaced it. */
+    after: text('after').notNull(),
+    appliedAt: text('applied_at').notNull(),
+  },
+  (t) => [index('sync_overwrite_key_ix').on(t.entity, t.key)],
+);
+
+/**
+ * The portal's entities the register does not merge into its own tables (online payments and
+ * their locks, conflicts, accounts, other postes' payments and credit uses, access codes): kept
+ * as the feed gives them, the full state of each (entity, key), replaced by each later change.
+ */
+export const syncMirror = sqliteTable(
+  'sync_mirror',
+  {
+    entity: text('entity').notNull(),
+    key: text('key').notNull(),
+    /** JSON of the entity's full state; null when the portal deleted it. */
+    data: text('data'),
+    committedAt: text('committed_at').notNull(),
+  },
+  (t) => [uniqueIndex('sync_mirror_uq').on(t.entity, t.key)],
 );

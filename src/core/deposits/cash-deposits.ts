@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { CashDepositView } from '../../shared/contract/deposits';
 import { CASH_DEPOSIT_PREFIX } from '../../shared/contract/deposits';
-import { denominations, type CashCount } from '../../shared/contract/till';
+import { denominations, type CashCount, type MovementSource } from '../../shared/contract/till';
 import { formatEuro } from '../../shared/money';
 import { DomainError, notFound, ruleError } from '../errors';
 import { appendJournal } from '../journal/chain';
@@ -119,6 +119,8 @@ export interface CashDepositInput {
   counts: CashCount;
   notesBag?: string;
   coinsBag?: string;
+  /** Default 'tiroir'; 'coffre' when the cash comes from the takings kept in the safe. */
+  source?: MovementSource;
   agentId: number;
   posteCode: string;
   now: Date;
@@ -179,6 +181,7 @@ export function recordCashDeposit(
     counts,
     notesBag: input.notesBag ?? null,
     coinsBag: input.coinsBag ?? null,
+    ...(input.source === 'coffre' ? { source: 'coffre' } : {}),
   });
   return sqlite
     .transaction(() => {
@@ -235,7 +238,7 @@ export function recordCashDeposit(
         );
       }
       const remaining = drawerCashCents(sqlite, session.id) - total;
-      if (remaining < session.float_expected_cents) {
+      if (input.source !== 'coffre' && remaining < session.float_expected_cents) {
         warnings.push(
           `Après ce dépôt, la caisse ne doit plus contenir que ${formatEuro(Math.max(0, remaining))} en espèces, moins que le fonds de caisse de ${formatEuro(session.float_expected_cents)} : reconstituez le fonds avant la prochaine ouverture.`,
         );
@@ -266,6 +269,7 @@ export function recordCashDeposit(
         agentId: input.agentId,
         posteCode: input.posteCode,
         at,
+        source: input.source ?? 'tiroir',
       });
       const notesBag = split.notesCents > 0 ? (input.notesBag ?? null) : null;
       const coinsBag = split.coinsCents > 0 ? (input.coinsBag ?? null) : null;

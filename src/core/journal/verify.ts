@@ -443,20 +443,32 @@ export function verifyLedger(sqlite: Database.Database): LedgerReport {
   ).n;
   const badInvoice = sqlite
     .prepare(
-      `SELECT i.number, i.paid_cents, i.paid_outside_cents, COALESCE(a.s, 0) AS allocated
+      `SELECT i.number, i.paid_cents, i.paid_outside_cents, i.remote_paid_cents, COALESCE(a.s, 0) AS allocated
        FROM invoice i LEFT JOIN (SELECT invoice_id, SUM(amount_cents) AS s FROM allocation GROUP BY invoice_id) a
          ON a.invoice_id = i.id
-       WHERE i.paid_cents <> i.paid_outside_cents + COALESCE(a.s, 0) OR i.paid_outside_cents < 0
+       WHERE i.paid_cents <> i.paid_outside_cents + i.remote_paid_cents + COALESCE(a.s, 0)
+          OR i.paid_outside_cents < 0
        ORDER BY i.id LIMIT 1`,
     )
     .get() as
-    | { number: string; paid_cents: number; paid_outside_cents: number; allocated: number }
+    | {
+        number: string;
+        paid_cents: number;
+        paid_outside_cents: number;
+        remote_paid_cents: number;
+        allocated: number;
+      }
     | undefined;
   if (badInvoice) {
+    // Money paid elsewhere is part of the sum: before Guichet (reprise) and, through the portal,
+    // on other postes or online.
     const outside =
-      badInvoice.paid_outside_cents !== 0
+      (badInvoice.paid_outside_cents !== 0
         ? ` plus ${formatEuro(badInvoice.paid_outside_cents)} payés hors de Guichet`
-        : '';
+        : '') +
+      (badInvoice.remote_paid_cents !== 0
+        ? ` plus ${formatEuro(badInvoice.remote_paid_cents)} payés ailleurs (portail : autres postes ou en ligne)`
+        : '');
     return report(
       `Facture ${badInvoice.number} : montant payé enregistré ${formatEuro(badInvoice.paid_cents)}, mais ses affectations font ${formatEuro(badInvoice.allocated)}${outside}.`,
       checkedInvoices,

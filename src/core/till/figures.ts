@@ -8,6 +8,7 @@ import {
   type ExpectedCheque,
   type ModeExpectation,
   type MovementKind,
+  type MovementSource,
   type TillCountMode,
 } from '../../shared/contract/till';
 import { prepared } from '../db/prepared';
@@ -24,6 +25,8 @@ export interface RegieFigures {
   /** Net per mode (collected - cancelled) for the modes that moved. */
   perMode: Partial<Record<TillCountMode, number>>;
   movementsCents: number;
+  /** The same, without the versements taken from the safe: what moved through the drawer. */
+  drawerMovementsCents: number;
   firstReceipt: string | null;
   lastReceipt: string | null;
 }
@@ -50,6 +53,8 @@ export interface MovementLine {
   movementId: number;
   regieCode: string;
   kind: MovementKind;
+  /** 'coffre': a versement of takings kept in the safe, which never passed through the drawer. */
+  source: MovementSource;
   amountCents: number;
   reason: string;
   agentName: string;
@@ -121,7 +126,7 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
   ).map((c) => ({ ...c, sameSession: c.payment_session === sessionId }));
   const movements = prepared(
     sqlite,
-    `SELECT m.id, r.code AS regie_code, m.regie_id, m.kind, m.amount_cents, m.reason, a.display_name AS agent_name, m.at
+    `SELECT m.id, r.code AS regie_code, m.regie_id, m.kind, m.source, m.amount_cents, m.reason, a.display_name AS agent_name, m.at
        FROM till_movement m JOIN regie r ON r.id = m.regie_id JOIN agent a ON a.id = m.agent_id
        WHERE m.session_id = ? ORDER BY m.id`,
   ).all(sessionId) as {
@@ -129,6 +134,7 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
     regie_code: string;
     regie_id: number;
     kind: MovementKind;
+    source: MovementSource;
     amount_cents: number;
     reason: string;
     agent_name: string;
@@ -158,7 +164,10 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
     };
   });
 
-  const movementsTotal = movements.reduce((s, m) => s + m.amount_cents, 0);
+  // A versement taken from the safe never passed through this drawer.
+  const movementsTotal = movements
+    .filter((m) => m.source === 'tiroir')
+    .reduce((s, m) => s + m.amount_cents, 0);
   const modes = tillCountModes.map((mode): ModeExpectation => {
     const collected = payments.filter((p) => p.mode === mode);
     // Cash and card refunds leave the drawer or the terminal's batch whatever session the
@@ -211,6 +220,9 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
       netCents: collectedCents - cancelledCents,
       perMode,
       movementsCents: ms.reduce((s, m) => s + m.amount_cents, 0),
+      drawerMovementsCents: ms
+        .filter((m) => m.source === 'tiroir')
+        .reduce((s, m) => s + m.amount_cents, 0),
       firstReceipt: firsts[0] ?? null,
       lastReceipt: lasts.at(-1) ?? null,
     });
@@ -257,6 +269,7 @@ export function sessionFigures(sqlite: Database.Database, sessionId: number): Se
       movementId: m.id,
       regieCode: m.regie_code,
       kind: m.kind,
+      source: m.source,
       amountCents: m.amount_cents,
       reason: m.reason,
       agentName: m.agent_name,

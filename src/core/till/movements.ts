@@ -2,7 +2,11 @@
 // override of the cash ceiling. Both are signed, journaled entries of the open session.
 import type Database from 'better-sqlite3';
 import { formatEuro } from '../../shared/money';
-import { movementKindLabels, type MovementKind } from '../../shared/contract/till';
+import {
+  movementKindLabels,
+  type MovementKind,
+  type MovementSource,
+} from '../../shared/contract/till';
 import { DomainError, notFound, ruleError } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { alreadyExecuted, insertCommand, requestHash } from '../payments/commands';
@@ -14,6 +18,7 @@ import {
   overnightMessage,
   type SessionRow,
 } from './session';
+import { cashHeld } from './cash';
 import { sessionFigures } from './figures';
 
 export const MOVEMENT_HANDLER = 'till.movement';
@@ -65,11 +70,28 @@ export function writeMovement(
     agentId: number;
     posteCode: string;
     at: string;
+    /** Default 'tiroir'; 'coffre' for a versement of takings kept in the safe. */
+    source?: MovementSource;
   },
 ): { movementId: number; signedAmountCents: number } {
   const { regie, at } = input;
+  const source = input.source ?? 'tiroir';
   const signed = input.kind === 'apport' ? input.amountCents : -input.amountCents;
-  if (signed < 0) {
+  if (source === 'coffre') {
+    if (input.kind !== 'versement') {
+      throw ruleError(
+        'MOUVEMENT_COFFRE',
+        `Seul un versement au comptable peut être pris dans le coffre ; un ${movementKindLabels[input.kind].toLowerCase()} se fait depuis la caisse. Rien n’a été enregistré.`,
+      );
+    }
+    const inSafe = safeCashCents(sqlite, regie.id, input.posteCode, input.sessionId);
+    if (input.amountCents > inSafe) {
+      throw ruleError(
+        'MOUVEMENT_SUPERIEUR_COFFRE',
+        `Versement de ${formatEuro(input.amountCents)} impossible depuis le coffre : les recettes en espèces des caisses déjà clôturées de ce poste, non encore versées, ne font que ${formatEuro(inSafe)} pour cette régie. Vérifiez le montant ; rien n’a été enregistré.`,
+      );
+    }
+  } else if (signed < 0) {
     const inDrawer = drawerCashCents(sqlite, input.sessionId);
     if (input.amountCents > inDrawer) {
       throw ruleError(
@@ -98,12 +120,14 @@ export function writeMovement(
       movementKind: input.kind,
       amountCents: signed,
       reason: input.reason,
+      // Only written when it is the safe, so the entries of drawer movements keep their shape.
+      ...(source === 'coffre' ? { source } : {}),
     },
   });
   prepared(
     sqlite,
-    `INSERT INTO till_movement (id, command_id, session_id, regie_id, kind, amount_cents, reason, agent_id, at, journal_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO till_movement (id, command_id, session_id, regie_id, kind, amount_cents, reason, agent_id, at, journal_seq, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     movementId,
     input.commandId,
@@ -115,8 +139,26 @@ export function writeMovement(
     input.agentId,
     at,
     entry.seq,
+    source,
   );
   return { movementId, signedAmountCents: signed };
+}
+
+/**
+ * The régie's cash this poste holds outside the open session's drawer: its cash ledger on the
+ * poste (payments, cancellations and movements of every session) minus what this session's
+ * drawer holds for it. That is the takings earlier closings took out of the drawer and that no
+ * versement has yet carried to the comptable.
+ */
+export function safeCashCents(
+  sqlite: Database.Database,
+  regieId: number,
+  posteCode: string,
+  sessionId: number,
+): number {
+  const drawer = sessionFigures(sqlite, sessionId).perRegie.find((r) => r.regieId === regieId);
+  const drawerPart = (drawer?.perMode.especes ?? 0) + (drawer?.drawerMovementsCents ?? 0);
+  return Math.max(0, cashHeld(sqlite, regieId, posteCode) - drawerPart);
 }
 
 /** The cash the session's drawer should hold now, float included (all régies). */
@@ -136,13 +178,17 @@ export function recordMovement(
     agentId: number;
     posteCode: string;
     now: Date;
+    source?: MovementSource;
   },
 ): { movementId: number; signedAmountCents: number; replayed: boolean } {
+  const source = input.source ?? 'tiroir';
   const hash = requestHash({
     regieId: input.regieId,
     kind: input.kind,
     amountCents: input.amountCents,
     reason: input.reason,
+    // Absent for the drawer, so commands recorded before the safe existed replay unchanged.
+    ...(source === 'coffre' ? { source } : {}),
   });
   return sqlite
     .transaction(() => {
@@ -173,6 +219,7 @@ export function recordMovement(
         agentId: input.agentId,
         posteCode: input.posteCode,
         at,
+        source,
       });
       return { ...written, replayed: false };
     })

@@ -248,7 +248,10 @@ export async function renderZReport(d: ZReportData, resourcesDir?: string): Prom
         { header: 'Motif', width: 'fill' },
       ],
       z.movements.map((m) => [
-        movementKindLabels[m.kind],
+        // Reports sealed before the safe existed carry no source: they were all drawer moves.
+        m.source === 'coffre'
+          ? `${movementKindLabels[m.kind]} (coffre, hors caisse)`
+          : movementKindLabels[m.kind],
         m.regieCode,
         e(m.amountCents),
         `${m.reason} – ${m.agentName}, ${when(m.at)}`,

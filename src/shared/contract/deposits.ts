@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { handler } from './define';
 import { commandIdSchema } from './payments';
-import { cashCountSchema, type ReportFile } from './till';
+import { cashCountSchema, movementSources, type ReportFile } from './till';
 import { isoDateSchema } from '../dates';
 
 // Deposits to the comptable. Cheques, CESU and chèques-vacances go on numbered deposit slips
@@ -179,6 +179,13 @@ export const depositsContract = {
       counts: cashCountSchema,
       notesBag: bagSchema.optional(),
       coinsBag: bagSchema.optional(),
+      /**
+       * Where the cash is taken: the open till's drawer, or the safe holding the takings of
+       * earlier closings (the usual case for a deposit made the next morning).
+       */
+      source: z
+        .enum(movementSources, { error: 'Origine attendue : tiroir ou coffre.' })
+        .default('tiroir'),
     }),
     'till',
   ).returns<{ deposit: CashDepositView; warnings: string[]; replayed: boolean }>(),

@@ -58,4 +58,7 @@ export const handlerNameList = [
   'backups.create',
   'backups.restore',
   'incident.report',
+  'sync.enrol',
+  'sync.status',
+  'sync.now',
 ] as const satisfies readonly HandlerName[];

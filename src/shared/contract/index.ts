@@ -7,6 +7,7 @@ import { familiesContract } from './families';
 import { journalContract } from './journal';
 import { paymentsContract } from './payments';
 import { reportsContract } from './reports';
+import { syncContract } from './sync';
 import { systemContract } from './system';
 import { tillContract } from './till';
 import type { HandlerSpec } from './define';
@@ -19,6 +20,7 @@ export * from './families';
 export * from './journal';
 export * from './payments';
 export * from './reports';
+export * from './sync';
 export * from './system';
 export * from './till';
 export type { HandlerSpec } from './define';
@@ -35,6 +37,7 @@ export const contract = {
   ...depositsContract,
   ...reportsContract,
   ...adminContract,
+  ...syncContract,
 } as const;
 
 export type Contract = typeof contract;

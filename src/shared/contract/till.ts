@@ -50,6 +50,16 @@ export const tillCountModes = ['especes', 'cheque', 'carte', 'cesu', 'cheque_vac
 export type TillCountMode = (typeof tillCountModes)[number];
 
 export const movementKinds = ['apport', 'retrait', 'versement'] as const;
+/**
+ * Where the cash of a movement is taken: the till's drawer, or (versement only) the safe that
+ * holds the takings earlier closings took out of the drawer.
+ */
+export const movementSources = ['tiroir', 'coffre'] as const;
+export type MovementSource = (typeof movementSources)[number];
+export const movementSourceLabels: Record<MovementSource, string> = {
+  tiroir: 'Caisse du jour (tiroir)',
+  coffre: 'Coffre (recettes des jours précédents)',
+};
 export type MovementKind = (typeof movementKinds)[number];
 export const movementKindLabels: Record<MovementKind, string> = {
   apport: 'Apport',
@@ -200,6 +210,9 @@ export const tillContract = {
         error: 'Le montant du mouvement doit être supérieur à zéro.',
       }),
       reason: reasonSchema,
+      source: z
+        .enum(movementSources, { error: 'Origine attendue : tiroir ou coffre.' })
+        .default('tiroir'),
     }),
     'till',
   ).returns<{ movementId: number; signedAmountCents: number; replayed: boolean }>(),

@@ -237,6 +237,96 @@ describe('cash deposit', () => {
     expect(depositSnapshot(t.sqlite)).toEqual(before);
   });
 
+  it('takes the takings of earlier closings from the safe, without touching the drawer', async () => {
+    rolloverTill(t.sqlite, new Date(t.clock.ms)); // the 229,00 € leave the drawer for the safe
+    const before = await held();
+    expect(before.cashHeldCents).toBe(22900);
+    // More than the safe holds for the régie is refused, and so is an apport "from the safe".
+    const tooMuch = await refusal(
+      t.call(
+        'deposits.cashDeposit',
+        { ...deposit({ b100: 3 }, { notesBag: 'SAC-0009' }), source: 'coffre' },
+        mandataire,
+      ),
+    );
+    expect(tooMuch.error.reason).toBe('DEPOT_SUPERIEUR_ENCAISSE');
+    const overSafe = await refusal(
+      t.call(
+        'till.movement',
+        {
+          commandId: newCommandId(),
+          regieId: IDS.sco,
+          kind: 'versement',
+          amountCents: 30000,
+          reason: 'Versement du coffre trop élevé',
+          source: 'coffre',
+        },
+        mandataire,
+      ),
+    );
+    expect(overSafe.error.reason).toBe('MOUVEMENT_SUPERIEUR_COFFRE');
+    expect(overSafe.error.message).toMatch(/ne font que 229,00\s€/);
+    const apport = await refusal(
+      t.call(
+        'till.movement',
+        {
+          commandId: newCommandId(),
+          regieId: IDS.sco,
+          kind: 'apport',
+          amountCents: 1000,
+          reason: 'Essai depuis le coffre',
+          source: 'coffre',
+        },
+        mandataire,
+      ),
+    );
+    expect(apport.error.reason).toBe('MOUVEMENT_COFFRE');
+
+    const r = await t.call(
+      'deposits.cashDeposit',
+      {
+        ...deposit({ b100: 2, p200: 4, p100: 1 }, { notesBag: 'SAC-0010', coinsBag: 'SAC-0011' }),
+        source: 'coffre',
+      },
+      mandataire,
+    );
+    expect(r.deposit.totalCents).toBe(20900);
+    // No "below the float" warning: the drawer was not touched.
+    expect(r.warnings).toEqual([]);
+    expect((await held()).cashHeldCents).toBe(22900 - 20900);
+    const movement = t.sqlite
+      .prepare('SELECT kind, source, amount_cents FROM till_movement WHERE id = ?')
+      .get(
+        (
+          t.sqlite
+            .prepare('SELECT movement_id FROM cash_deposit WHERE number = ?')
+            .get(r.deposit.number) as {
+            movement_id: number;
+          }
+        ).movement_id,
+      );
+    expect(movement).toEqual({ kind: 'versement', source: 'coffre', amount_cents: -20900 });
+
+    // The drawer still holds exactly its float: closing with the float counted shows no
+    // difference (a drawer versement would have shown a 209,00 € surplus).
+    const preview = await t.call('till.closingPreview', {}, mandataire);
+    const cash = preview.modes.find((m) => m.mode === 'especes')!;
+    expect(cash.expectedCents).toBe(15000);
+    const closed = await t.call(
+      'till.close',
+      { commandId: newCommandId(), cashCounts: countOf(15000) },
+      mandataire,
+    );
+    expect(closed.lines.find((l) => l.mode === 'especes')?.differenceCents).toBe(0);
+    // The Z report says the versement came from the safe.
+    const z = await extractPdfText(
+      pdfBytes(
+        (await t.call('till.zReport', { sessionId: closed.sessionId }, mandataire)).pdfBase64,
+      ),
+    );
+    expect(printed(z, 'Versement au comptable (coffre, hors caisse)'), z.text).toBe(true);
+  });
+
   it('needs an open till on the poste, and the cash in its drawer', async () => {
     rolloverTill(t.sqlite, new Date(t.clock.ms)); // the 229,00 € leave the drawer at closing
     const e = await refusal(

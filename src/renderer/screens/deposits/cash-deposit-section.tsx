@@ -3,13 +3,18 @@
 // versement that takes the cash out of the till. The core checks the cash held and the bags;
 // its refusals and warnings are shown as they are. Past deposits can be printed again.
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import {
   denominations,
   type CashDepositView,
   type CashPosition,
   type DenominationKey,
 } from '../../../shared/contract';
+import {
+  movementSourceLabels,
+  movementSources,
+  type MovementSource,
+} from '../../../shared/contract/till';
 import { formatEuro } from '../../../shared/money';
 import { useGuichet } from '../../guichet-context';
 import { ReceiptViewer } from '../../receipts/receipt-viewer';
@@ -46,6 +51,9 @@ export function CashDepositSection({ regie, tillOpen, onRecorded }: Props) {
   const [invalid, setInvalid] = useState<DenominationKey[]>([]);
   const [notesBag, setNotesBag] = useState('');
   const [coinsBag, setCoinsBag] = useState('');
+  // The cash of a deposit made the next morning comes from the safe, where each closing put the
+  // day's takings; a deposit made before closing comes from the drawer.
+  const [source, setSource] = useState<MovementSource>('coffre');
   const [checked, setChecked] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ text: string; warnings: string[] } | null>(null);
@@ -93,6 +101,7 @@ export function CashDepositSection({ regie, tillOpen, onRecorded }: Props) {
       counts: read.counts,
       ...(notesBag.trim() ? { notesBag: notesBag.trim() } : {}),
       ...(coinsBag.trim() ? { coinsBag: coinsBag.trim() } : {}),
+      source,
     };
     setError(null);
     setDone(null);
@@ -139,6 +148,23 @@ export function CashDepositSection({ regie, tillOpen, onRecorded }: Props) {
               {m.noTill}
             </Alert>
           )}
+          <Radio.Group
+            label={m.sourceLabel}
+            description={m.sourceHelp}
+            value={source}
+            onChange={(v) => setSource(v as MovementSource)}
+          >
+            <Group gap="lg" mt={6}>
+              {movementSources.map((s) => (
+                <Radio
+                  key={s}
+                  value={s}
+                  label={movementSourceLabels[s]}
+                  data-testid={`cash-deposit-source-${s}`}
+                />
+              ))}
+            </Group>
+          </Radio.Group>
           <DenominationGrid
             idPrefix="cash-deposit"
             fields={fields}

@@ -32,6 +32,9 @@ export const itemsOf = (kind: SlipKind, n: number): string =>
   `${n} ${n > 1 ? kindItems[kind].many : kindItems[kind].one}`;
 
 export const depositMessages = {
+  sourceLabel: 'Espèces prises dans',
+  sourceHelp:
+    'Chaque clôture sort les recettes du tiroir : un dépôt fait le lendemain les prend dans le coffre. Un dépôt fait avant la clôture les prend dans la caisse du jour.',
   sectionsLabel: 'Type de remise',
   sections: {
     slips: 'Bordereaux de remise',

@@ -45,6 +45,7 @@ export const tillMessages = {
   cashVersement: 'Versement au comptable',
   levels: { normal: 'Normal', alerte: 'Alerte', depasse: 'Plafond dépassé' },
   override: 'Dérogation accordée',
+  movementSource: 'Espèces prises dans',
   overrideAction: 'Autoriser le dépassement…',
   overrideTitle: (regie: string) => `Dépassement du plafond d’espèces — ${regie}`,
   overrideExplain: (held: string, ceiling: string) =>

@@ -1,13 +1,17 @@
 // A cash movement during the session: an apport (cash added), a retrait (cash taken out) or a
 // versement to the comptable public, for one régie, with its reason. The core checks the cash
-// held; its refusal is shown as it is.
+// held; its refusal is shown as it is. A versement may take the takings kept in the safe
+// since earlier closings instead of the drawer's cash.
 import { useState } from 'react';
 import { Alert, Button, Group, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
 import {
   movementKindLabels,
   movementKinds,
+  movementSourceLabels,
+  movementSources,
   type CashPosition,
   type MovementKind,
+  type MovementSource,
 } from '../../../shared/contract';
 import { parseEuro } from '../../../shared/money';
 import { useGuichet } from '../../guichet-context';
@@ -22,6 +26,7 @@ interface Props {
 export function MovementPanel({ cash, onRecorded }: Props) {
   const { call } = useGuichet();
   const [kind, setKind] = useState<MovementKind>('retrait');
+  const [source, setSource] = useState<MovementSource>('tiroir');
   const [regieId, setRegieId] = useState<number | null>(cash[0]?.regieId ?? null);
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -50,7 +55,14 @@ export function MovementPanel({ cash, onRecorded }: Props) {
     setError(null);
     setDone(null);
     setSending(true);
-    const content = { regieId, kind, amountCents, reason };
+    // Only a versement can come from the safe; the other kinds always move the drawer's cash.
+    const content = {
+      regieId,
+      kind,
+      amountCents,
+      reason,
+      source: kind === 'versement' ? source : 'tiroir',
+    };
     const r = await call('till.movement', { commandId: commandIdFor(content), ...content });
     setSending(false);
     if (!r.ok) {
@@ -93,6 +105,16 @@ export function MovementPanel({ cash, onRecorded }: Props) {
             data={cash.map((c) => ({ value: String(c.regieId), label: c.regieName }))}
           />
         </Group>
+        {kind === 'versement' && (
+          <NativeSelect
+            label={m.movementSource}
+            data-testid="movement-source"
+            value={source}
+            onChange={(e) => setSource(e.currentTarget.value as MovementSource)}
+            data={movementSources.map((s) => ({ value: s, label: movementSourceLabels[s] }))}
+            maw={420}
+          />
+        )}
         <TextInput
           label={m.movementAmount}
           data-testid="movement-amount"
