@@ -112,6 +112,9 @@ export function defaultMigrationsDir(): string {
   throw new Error('Dossier migrations/ introuvable');
 }
 
+/** Reads the interface repeats on a timer (the sync badge), which leave the idle clock alone. */
+const BACKGROUND_READS: ReadonlySet<string> = new Set(['sync.status']);
+
 function zodMessage(error: z.ZodError): string {
   return error.issues
     .map((i) => (i.path.length ? `${i.path.join('.')} : ${i.message}` : i.message))
@@ -391,7 +394,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
             'Votre rôle ne permet pas cette opération. Demandez au régisseur ou à son suppléant.',
           );
         }
-        session.lastSeenMs = t;
+        // A screen refreshing a status on a timer is not the agent at work: it must not keep an
+        // unattended counter from locking.
+        if (!BACKGROUND_READS.has(name)) session.lastSeenMs = t;
       } else if (session?.locked) {
         session = null;
       }

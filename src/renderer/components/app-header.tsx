@@ -10,6 +10,7 @@ import {
 import type { SessionView } from '../../shared/contract';
 import { roleLabels } from '../../shared/roles';
 import { useGuichet } from '../guichet-context';
+import { SyncStatusWidget } from './sync-status';
 import { appMessages } from '../messages';
 import { settingsMessages } from '../screens/settings/messages';
 
@@ -80,6 +81,7 @@ export function AppHeader({
           </Badge>
         </Group>
         <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
+          <SyncStatusWidget />
           <Text aria-label={appMessages.agentLabel}>
             <Text span fw={700} data-testid="agent-name">
               {session.agent.displayName}

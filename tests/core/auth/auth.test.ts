@@ -173,6 +173,21 @@ describe('sessions follow the agent’s row', () => {
     expect(r.ok ? null : r.error.code).toBe('NON_AUTHENTIFIE');
   });
 
+  it('locks an idle session even while the header polls the sync status', async () => {
+    const token = await t.login('mandataire');
+    // The badge asks every 10 seconds; 40 minutes of it must not count as the agent at work.
+    for (let i = 0; i < 240; i++) {
+      t.clock.ms += 10_000;
+      const r = await t.send('sync.status', {}, token);
+      if (!r.ok) {
+        expect(r.error.code).toBe('SESSION_VERROUILLEE');
+        break;
+      }
+    }
+    const me = await t.send('auth.me', {}, token);
+    expect(me.ok ? null : me.error.code).toBe('SESSION_VERROUILLEE');
+  });
+
   it('caps a session at 12 hours, or at session_max_hours', async () => {
     const token = await t.login('mandataire');
     // Active all along: a call every 4 minutes keeps the idle lock away.
