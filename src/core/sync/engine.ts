@@ -237,9 +237,13 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       answer = await c.enrol(code, hostname());
     } catch (e) {
       if (e instanceof SyncError) {
+        // Unreachable is not refused: say which, and that nothing changed on this poste.
+        const unreachable = e.code === 'RESEAU' || e.code === 'DELAI_DEPASSE';
         throw new DomainError(
           'REGLE_METIER',
-          `Enrôlement refusé par le portail : ${e.message}`,
+          unreachable
+            ? `Enrôlement impossible : le portail ${portalUrl} ne répond pas (réseau coupé ou adresse erronée). Vérifiez l’adresse et le réseau, puis recommencez avec le même code ; ce poste n’a pas été modifié.`
+            : `Enrôlement refusé par le portail : ${e.message}`,
           e.code,
         );
       }

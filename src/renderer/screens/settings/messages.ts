@@ -29,7 +29,30 @@ export const settingsMessages = {
     imprimantes: 'Imprimantes',
     regies: 'Régies',
     sauvegardes: 'Sauvegardes',
+    portail: 'Portail',
     incident: 'Rapport d’incident',
+  },
+  portal: {
+    notEnrolled:
+      'Ce poste n’est pas relié au portail : il fonctionne seul. Les paiements en ligne et ceux des autres postes n’y arrivent pas.',
+    state: (url: string, online: boolean, last: string | null, waiting: number) =>
+      `Relié au portail ${url} — ${online ? 'en ligne' : 'hors ligne'}. ${last ? `Dernière synchronisation le ${last}.` : 'Jamais synchronisé.'} ${waiting === 0 ? 'Aucune opération en attente.' : `${waiting} opération(s) en attente d’envoi.`}`,
+    syncNow: 'Synchroniser maintenant',
+    toHandle: (n: number) => `${n} opération(s) refusée(s) par le portail, à traiter`,
+    toHandleHelp:
+      'Elles restent enregistrées au guichet et ne sont jamais effacées : voyez avec l’administrateur du portail la raison indiquée.',
+    colWhen: 'Refusée le',
+    colKind: 'Opération',
+    colReason: 'Raison donnée par le portail',
+    enrolTitle: 'Enrôler ce poste',
+    enrolRegisseurOnly: 'Seul le régisseur enrôle le poste auprès du portail.',
+    enrolHelp:
+      'L’administrateur du portail crée le poste et vous donne un code à usage unique. Le secret reçu en échange est gardé hors de la base et n’est jamais affiché.',
+    url: 'Adresse du portail',
+    code: 'Code d’enrôlement',
+    enrol: 'Enrôler',
+    reenrol: 'Enrôler à nouveau (nouveau code)',
+    enrolled: (poste: string) => `Poste ${poste} enrôlé : la synchronisation démarre.`,
   },
   readOnlyMachine:
     'Seuls le régisseur et son suppléant peuvent modifier les paramètres du poste. Vous pouvez les consulter.',

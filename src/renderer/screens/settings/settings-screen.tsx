@@ -13,6 +13,7 @@ import { BackupsSection } from './backups-section';
 import { IncidentSection } from './incident-section';
 import { MachineSection } from './machine-section';
 import { settingsMessages as m } from './messages';
+import { PortalSection } from './portal-section';
 import { PrinterSection } from './printer-section';
 import { RegiesSection } from './regies-section';
 
@@ -120,6 +121,9 @@ export function SettingsScreen({ session, onBack }: { session: SessionView; onBa
             </Tabs.Panel>
             <Tabs.Panel value="sauvegardes">
               <BackupsSection mayBackup={mayEditMachine} mayRestore={mayAdmin} />
+            </Tabs.Panel>
+            <Tabs.Panel value="portail">
+              <PortalSection mayEnrol={mayAdmin} />
             </Tabs.Panel>
             <Tabs.Panel value="incident">
               <IncidentSection />
