@@ -106,4 +106,31 @@ registerBench({
     }
     return samples;
   },
+  baseline: {
+    description:
+      'une transaction SQLite nue (un INSERT puis COMMIT) sur une base du moteur : WAL, synchronous=FULL (20 fois)',
+    async run() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'guichet-bench-till-base-'));
+      const core = await openCore({
+        dbFile: path.join(dir, 'base.sqlite'),
+        seed: 'none',
+        logger: pino({ level: 'silent' }),
+      });
+      try {
+        core.sqlite.exec('CREATE TABLE bench_commit (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+        const insert = core.sqlite.prepare('INSERT INTO bench_commit (v) VALUES (?)');
+        const once = core.sqlite.transaction((v: string) => insert.run(v));
+        const out: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const t = performance.now();
+          once(`ligne ${i}`);
+          out.push(performance.now() - t);
+        }
+        return out;
+      } finally {
+        core.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
 });
