@@ -578,6 +578,57 @@ describe('closed periods stay closed', () => {
     );
   });
 
+  it('refuses a slip validation, a cash deposit or a till difference dated inside a closed day', async () => {
+    await pay(IDS.martin, 10000, transfer('VIR-A'));
+    await at('2026-03-17T10:00:00.000Z');
+    await close('jour', '2026-03-16');
+    const inClosedDay = '2026-03-16T20:00:00.000Z';
+    const agent = (
+      t.sqlite.prepare('SELECT id FROM agent ORDER BY id LIMIT 1').get() as { id: number }
+    ).id;
+    const command = t.sqlite.prepare(
+      "INSERT INTO command (command_id, handler, request_hash, agent_id, created_at) VALUES (?, 'test', 'x', ?, ?)",
+    );
+    command.run('slip-create', agent, inClosedDay);
+    command.run('slip-validate', agent, inClosedDay);
+    t.sqlite
+      .prepare(
+        `INSERT INTO deposit_slip (id, command_id, regie_id, kind, selection, created_at, created_by, updated_at)
+         VALUES (1, 'slip-create', ?, 'cheque', '[]', ?, ?, ?)`,
+      )
+      .run(IDS.sco, inClosedDay, agent, inClosedDay);
+    expect(() =>
+      t.sqlite
+        .prepare(
+          `UPDATE deposit_slip SET status = 'validated', validate_command_id = 'slip-validate', year = 2026,
+             seq = 1, number = 'B-SCO-2026-0001', validated_at = ?, validated_by = ?, item_count = 1,
+             total_cents = 100, journal_seq = 1 WHERE id = 1`,
+        )
+        .run(inClosedDay, agent),
+    ).toThrow(/Aucun bordereau ne peut être validé à une date clôturée/);
+    // The closed-period triggers are the newest on their tables, so SQLite runs them first:
+    // these rows are refused for their date before any other check looks at them.
+    expect(() =>
+      t.sqlite
+        .prepare(
+          `INSERT INTO cash_deposit (command_id, regie_id, session_id, movement_id, year, seq, number,
+             notes_counts, coins_counts, notes_cents, coins_cents, total_cents, notes_bag, deposited_at,
+             agent_id, journal_seq)
+           VALUES ('slip-validate', ?, 1, 1, 2026, 1, 'E-SCO-2026-0001', '{}', '{}', 100, 0, 100, 'SAC-1', ?, ?, 1)`,
+        )
+        .run(IDS.sco, inClosedDay, agent),
+    ).toThrow(/Aucun dépôt ne peut être daté dans une période clôturée/);
+    expect(() =>
+      t.sqlite
+        .prepare(
+          `INSERT INTO till_difference (session_id, mode, expected_cents, counted_cents, difference_cents,
+             reason, agent_id, at, journal_seq)
+           VALUES (1, 'especes', 1000, 800, -200, 'Erreur de rendu', ?, ?, 1)`,
+        )
+        .run(agent, inClosedDay),
+    ).toThrow(/Aucun écart de caisse ne peut être daté dans une période clôturée/);
+  });
+
   it('cannot update or delete a closure', async () => {
     await pay(IDS.martin, 10000, transfer('VIR-A'));
     await at('2026-03-17T10:00:00.000Z');
