@@ -2,7 +2,7 @@
 // the same commune, régies and postes as the register's demo (the families differ until both
 // demos are built from one generator; see src/portal/seed/demo.ts).
 import { describe, expect, it } from 'vitest';
-import { demoPostes, demoRegies } from '../../src/core/demo/generate';
+import { demoPostes, demoRegies } from '../../src/shared/demo/commune';
 import { communeBundleSchema } from '../../src/portal/ordonnateur/bundle';
 import { demoBundle, demoCounters } from '../../src/portal/seed/demo';
 

@@ -6,11 +6,18 @@
 // it writes with prepared statements in a few large transactions.
 import type Database from 'better-sqlite3';
 import { foldText } from '../../shared/text';
-import type { PaymentMode } from '../../shared/payment-modes';
 import type { Role } from '../../shared/roles';
 import type { InvoiceStatus } from '../../shared/invoice-state';
 import { hashPassword } from '../auth/passwords';
-import { createRng, type Rng } from './prng';
+import { createRng, type Rng } from '../../shared/demo/prng';
+import {
+  demoCommune,
+  demoPostes,
+  demoRegies,
+  invoiceNumber,
+  invoiceRefdet,
+  type RegieCode,
+} from '../../shared/demo/commune';
 import {
   boyFirstNames,
   colleges,
@@ -24,7 +31,7 @@ import {
   maleFirstNames,
   maternelles,
   towns,
-} from './word-lists';
+} from '../../shared/demo/word-lists';
 
 /** Bumped whenever the generated content changes, so cached benchmark bases are rebuilt. */
 export const GENERATOR_VERSION = 1;
@@ -64,87 +71,6 @@ export const demoAgents: readonly DemoAgent[] = [
     password: 'demo-controleur',
     role: 'controleur',
     displayName: 'Paul Lambert',
-  },
-];
-
-export const demoPostes = [
-  { code: 'P01', name: 'Accueil mairie' },
-  { code: 'P02', name: 'Guichet école' },
-] as const;
-
-type RegieCode = 'SCO' | 'PEN' | 'SPO';
-
-interface RegieSpec {
-  code: RegieCode;
-  name: string;
-  numcli: string;
-  acceptedModes: PaymentMode[];
-  cashCeilingCents: number;
-  floatCents: number;
-  allowCredit: boolean;
-  allowDirectDebitPayment: boolean;
-  dftAccount: string;
-  serviceName: string;
-  serviceAddress: string;
-  servicePhone: string;
-}
-
-const COMMUNE = {
-  name: 'Ville de Démo',
-  addressLine: '1 place de la Mairie',
-  postalCode: '49100',
-  city: 'Ville de Démo',
-  // A well-formed SIRET (Luhn-valid, commune prefix 21) that belongs to no real body.
-  siret: '21490099500017',
-  // Telephone numbers of the demo are in the ranges ARCEP reserves for fiction.
-  phone: '02 61 91 00 00',
-  portalUrl: 'http://127.0.0.1:8790',
-};
-
-// SCO and PEN allow credits (avoirs) and SPO does not, and only PEN lets a family on direct
-// debit pay by other means, so both branches of those rules can be tried in the demo.
-export const demoRegies: readonly RegieSpec[] = [
-  {
-    code: 'SCO',
-    name: 'Régie scolaire et périscolaire',
-    numcli: '090909',
-    acceptedModes: ['especes', 'cheque', 'carte', 'virement', 'payfip'],
-    cashCeilingCents: 1_500_00,
-    floatCents: 150_00,
-    allowCredit: true,
-    allowDirectDebitPayment: false,
-    dftAccount: 'FR76 1007 1490 0000 0020 0101 234',
-    serviceName: 'Service Éducation et Enfance',
-    serviceAddress: 'Hôtel de ville, 1 place de la Mairie, 49100 Ville de Démo',
-    servicePhone: '02 61 91 00 10',
-  },
-  {
-    code: 'PEN',
-    name: 'Régie petite enfance',
-    numcli: '090910',
-    acceptedModes: ['especes', 'cheque', 'carte', 'cesu', 'virement', 'payfip'],
-    cashCeilingCents: 1_000_00,
-    floatCents: 100_00,
-    allowCredit: true,
-    allowDirectDebitPayment: true,
-    dftAccount: 'FR76 1007 1490 0000 0020 0102 345',
-    serviceName: 'Service Petite Enfance',
-    serviceAddress: 'Maison de l’enfance, 12 rue des Écoles, 49100 Ville de Démo',
-    servicePhone: '02 61 91 00 20',
-  },
-  {
-    code: 'SPO',
-    name: 'Régie des sports',
-    numcli: '090911',
-    acceptedModes: ['especes', 'cheque', 'carte', 'cheque_vacances', 'payfip'],
-    cashCeilingCents: 800_00,
-    floatCents: 100_00,
-    allowCredit: false,
-    allowDirectDebitPayment: false,
-    dftAccount: 'FR76 1007 1490 0000 0020 0103 456',
-    serviceName: 'Service des Sports',
-    serviceAddress: 'Complexe sportif Léo Lagrange, avenue Jean Jaurès, 49100 Ville de Démo',
-    servicePhone: '02 61 91 00 30',
   },
 ];
 
@@ -274,27 +200,6 @@ function familyCode(familyName: string, index: number, offset: number, width: nu
   return `${letters}-${String(n).padStart(width, '0')}`;
 }
 
-function mod97(s: string): number {
-  let r = 0;
-  for (const ch of s) {
-    const v = /[0-9]/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
-    for (const d of v) r = (r * 10 + Number(d)) % 97;
-  }
-  return r;
-}
-
-/** "2026-SCO-004217": issue year, régie code, sequence of the régie for that year. */
-function invoiceNumber(year: number, regie: RegieCode, seq: number): string {
-  return `${year}-${regie}-${String(seq).padStart(6, '0')}`;
-}
-
-/** PayFiP reference: "2026SCO004217" followed by two check digits (ISO 7064 mod 97-10). */
-function invoiceRefdet(year: number, regie: RegieCode, seq: number): string {
-  const base = `${year}${regie}${String(seq).padStart(6, '0')}`;
-  const check = 98 - mod97(`${base}00`);
-  return `${base}${String(check).padStart(2, '0')}`;
-}
-
 // The order in which activities are named in an invoice label, whatever order they were billed.
 const KIND_ORDER = [
   'CANTINE',
@@ -368,13 +273,13 @@ function writeDemo(sqlite: Database.Database, opts: DemoOptions, hashes: string[
            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
         )
         .run(
-          COMMUNE.name,
-          COMMUNE.addressLine,
-          COMMUNE.postalCode,
-          COMMUNE.city,
-          COMMUNE.siret,
-          COMMUNE.phone,
-          COMMUNE.portalUrl,
+          demoCommune.name,
+          demoCommune.addressLine,
+          demoCommune.postalCode,
+          demoCommune.city,
+          demoCommune.siret,
+          demoCommune.phone,
+          demoCommune.portalUrl,
           createdAt,
         ).lastInsertRowid,
     );
@@ -393,7 +298,7 @@ function writeDemo(sqlite: Database.Database, opts: DemoOptions, hashes: string[
         JSON.stringify(r.acceptedModes),
         r.cashCeilingCents,
         r.floatCents,
-        `${r.name} de ${COMMUNE.name}`,
+        `${r.name} de ${demoCommune.name}`,
         r.allowCredit ? 1 : 0,
         r.allowDirectDebitPayment ? 1 : 0,
         r.dftAccount,

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { parisDate } from '../../shared/dates';
 import { hashPassword } from '../auth/passwords';
 import { getSetting, setSetting } from '../settings';
-import { DEFAULT_DEMO_FAMILIES, DEFAULT_DEMO_SEED, demoPostes, generateDemo } from './generate';
+import { demoPostes } from '../../shared/demo/commune';
+import { DEFAULT_DEMO_FAMILIES, DEFAULT_DEMO_SEED, generateDemo } from './generate';
 
 export type SeedKind = 'demo' | 'empty' | 'none';
 

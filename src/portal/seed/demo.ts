@@ -1,211 +1,36 @@
-// The portal's demo commune, "Ville de Démo", as a commune bundle: the same commune, régies
-// (codes, PayFiP numbers, ceilings, accepted modes) and postes as the register's demo
-// (core/demo/generate.ts), with families and six months of invoices drawn from a seeded
-// generator, so that the same seed, size and date always give the same bundle.
+// The portal's demo commune, "Ville de Démo", as a commune bundle. The commune, régies, postes,
+// invoice numbers and PayFiP references, the seeded generator and the word lists are the
+// register demo's own (src/shared/demo/); the families and six months of invoices are drawn
+// here, so that the same seed, size and date always give the same bundle.
 //
-// The families are NOT those of the register's demo: the portal may not import the core, and
-// the register's generator writes SQLite directly. Until that generator's pure part moves to
-// src/shared/ and emits this bundle format (see the report to the lead), a register enrolled
-// with this portal should start empty and receive the portal's families and invoices through
-// its first pull, which is the normal path for a real commune anyway.
-import type { PaymentMode } from '../../shared/payment-modes';
+// The families are NOT those of the register's demo yet: the register's generator writes SQLite
+// directly. Until its planning half emits this bundle format, a register enrolled with this
+// portal should start empty and receive the portal's families and invoices through its first
+// pull, which is the normal path for a real commune anyway.
+import {
+  demoCommune,
+  demoPostes,
+  demoRegies,
+  invoiceNumber,
+  invoiceRefdet,
+  type RegieCode,
+} from '../../shared/demo/commune';
+import { createRng } from '../../shared/demo/prng';
+import {
+  boyFirstNames,
+  familyNames,
+  femaleFirstNames,
+  girlFirstNames,
+  maleFirstNames,
+} from '../../shared/demo/word-lists';
 import type { CommuneBundle } from '../ordonnateur/bundle';
 
 export const DEMO_FAMILIES = 300;
 export const DEMO_SEED = 20_260_301;
 
-export const demoCounters = [
-  { posteCode: 'P01', name: 'Accueil mairie' },
-  { posteCode: 'P02', name: 'Guichet école' },
-] as const;
+/** The portal's counters of the demo: the register demo's postes. */
+export const demoCounters = demoPostes.map((p) => ({ posteCode: p.code, name: p.name }));
 
-const COMMUNE = {
-  name: 'Ville de Démo',
-  addressLine: '1 place de la Mairie',
-  postalCode: '49100',
-  city: 'Ville de Démo',
-  siret: '21490099500017',
-  phone: '02 61 91 00 00',
-  portalUrl: 'http://127.0.0.1:8790',
-  demo: true,
-};
-
-type RegieCode = 'SCO' | 'PEN' | 'SPO';
-
-const REGIES: {
-  code: RegieCode;
-  name: string;
-  numcli: string;
-  acceptedModes: PaymentMode[];
-  cashCeilingCents: number;
-  floatCents: number;
-  allowCredit: boolean;
-  allowDirectDebitPayment: boolean;
-  dftAccount: string;
-  serviceName: string;
-  serviceAddress: string;
-  servicePhone: string;
-}[] = [
-  {
-    code: 'SCO',
-    name: 'Régie scolaire et périscolaire',
-    numcli: '090909',
-    acceptedModes: ['especes', 'cheque', 'carte', 'virement', 'payfip'],
-    cashCeilingCents: 1_500_00,
-    floatCents: 150_00,
-    allowCredit: true,
-    allowDirectDebitPayment: false,
-    dftAccount: 'FR76 1007 1490 0000 0020 0101 234',
-    serviceName: 'Service Éducation et Enfance',
-    serviceAddress: 'Hôtel de ville, 1 place de la Mairie, 49100 Ville de Démo',
-    servicePhone: '02 61 91 00 10',
-  },
-  {
-    code: 'PEN',
-    name: 'Régie petite enfance',
-    numcli: '090910',
-    acceptedModes: ['especes', 'cheque', 'carte', 'cesu', 'virement', 'payfip'],
-    cashCeilingCents: 1_000_00,
-    floatCents: 100_00,
-    allowCredit: true,
-    allowDirectDebitPayment: true,
-    dftAccount: 'FR76 1007 1490 0000 0020 0102 345',
-    serviceName: 'Service Petite Enfance',
-    serviceAddress: 'Maison de l’enfance, 12 rue des Écoles, 49100 Ville de Démo',
-    servicePhone: '02 61 91 00 20',
-  },
-  {
-    code: 'SPO',
-    name: 'Régie des sports',
-    numcli: '090911',
-    acceptedModes: ['especes', 'cheque', 'carte', 'cheque_vacances', 'payfip'],
-    cashCeilingCents: 800_00,
-    floatCents: 100_00,
-    allowCredit: false,
-    allowDirectDebitPayment: false,
-    dftAccount: 'FR76 1007 1490 0000 0020 0103 456',
-    serviceName: 'Service des Sports',
-    serviceAddress: 'Complexe sportif Léo Lagrange, avenue Jean Jaurès, 49100 Ville de Démo',
-    servicePhone: '02 61 91 00 30',
-  },
-];
-
-const FAMILY_NAMES = [
-  'Martin',
-  'Bernard',
-  'Thomas',
-  'Petit',
-  'Robert',
-  'Richard',
-  'Durand',
-  'Dubois',
-  'Moreau',
-  'Laurent',
-  'Simon',
-  'Michel',
-  'Lefebvre',
-  'Leroy',
-  'Roux',
-  'David',
-  'Bertrand',
-  'Morel',
-  'Fournier',
-  'Girard',
-  'Bonnet',
-  'Dupont',
-  'Lambert',
-  'Fontaine',
-  'Rousseau',
-  'Vincent',
-  'Muller',
-  'Lefèvre',
-  'Faure',
-  'André',
-  'Mercier',
-  'Blanc',
-  'Guérin',
-  'Boyer',
-  'Garnier',
-  'Chevalier',
-  'François',
-  'Legrand',
-  'Gauthier',
-  'Garcia',
-  'Perrin',
-  'Robin',
-  'Clément',
-  'Morin',
-  'Nicolas',
-  'Henry',
-  'Roussel',
-  'Mathieu',
-  'Gautier',
-  'Masson',
-  'Benali',
-  'Nguyen',
-  'Diallo',
-  'Da Silva',
-  'Le Gall',
-  'Ferreira',
-  'Haddad',
-  'Kone',
-];
-const WOMEN = [
-  'Camille',
-  'Julie',
-  'Sophie',
-  'Aurélie',
-  'Émilie',
-  'Sarah',
-  'Laura',
-  'Claire',
-  'Nadia',
-  'Céline',
-  'Inès',
-  'Marion',
-];
-const MEN = [
-  'Nicolas',
-  'Julien',
-  'Thomas',
-  'Maxime',
-  'Karim',
-  'Romain',
-  'Antoine',
-  'Mehdi',
-  'Sébastien',
-  'Kevin',
-  'Yannick',
-  'Hugo',
-];
-const GIRLS = [
-  'Jade',
-  'Louise',
-  'Emma',
-  'Alice',
-  'Chloé',
-  'Lina',
-  'Rose',
-  'Anna',
-  'Mila',
-  'Léna',
-  'Zoé',
-  'Inaya',
-];
-const BOYS = [
-  'Gabriel',
-  'Léo',
-  'Raphaël',
-  'Louis',
-  'Arthur',
-  'Jules',
-  'Adam',
-  'Maël',
-  'Lucas',
-  'Noah',
-  'Sacha',
-  'Ismaël',
-];
 const STREETS = [
   'rue des Écoles',
   'avenue Jean Jaurès',
@@ -239,41 +64,12 @@ const CRECHE_HOUR = [45, 90, 140, 200, 260, 320];
 const SWIM = [3500, 4500, 5500, 6500, 7500, 8500];
 const DAY_MS = 86_400_000;
 
-/** mulberry32: a seeded generator of a few lines (public domain), ample for fake names. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-
 function fold(s: string): string {
   return s
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z]/g, '')
     .toUpperCase();
-}
-
-function mod97(s: string): number {
-  let r = 0;
-  for (const ch of s) {
-    const v = /[0-9]/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
-    for (const d of v) r = (r * 10 + Number(d)) % 97;
-  }
-  return r;
-}
-
-function refdetOf(year: number, regie: RegieCode, seq: number): string {
-  const base = `${year}${regie}${String(seq).padStart(6, '0')}`;
-  return `${base}${String(98 - mod97(`${base}00`)).padStart(2, '0')}`;
 }
 
 export interface DemoOptions {
@@ -284,7 +80,7 @@ export interface DemoOptions {
 }
 
 export function demoBundle(opts: DemoOptions): CommuneBundle {
-  const r = rng(opts.seed ?? DEMO_SEED);
+  const r = createRng(opts.seed ?? DEMO_SEED);
   const count = opts.families ?? DEMO_FAMILIES;
   const todayMs = Date.parse(`${opts.today}T00:00:00Z`);
   if (!Number.isFinite(todayMs))
@@ -300,11 +96,11 @@ export function demoBundle(opts: DemoOptions): CommuneBundle {
     profile: 'regular' | 'late' | 'debit';
   }[] = [];
   for (let i = 0; i < count; i++) {
-    const familyName = r.pick(FAMILY_NAMES);
+    const familyName = r.pick(familyNames);
     const code = `${fold(familyName).slice(0, 3).padEnd(3, 'X')}-${String((i * 7919 + 4242) % 100_000).padStart(5, '0')}`;
     const street = `${r.int(1, 120)} ${r.pick(STREETS)}`;
     const couple = r.chance(0.7);
-    const woman = r.pick(WOMEN);
+    const woman = r.pick(femaleFirstNames);
     const responsables: NonNullable<CommuneBundle['families']>[number]['responsables'] = [
       {
         rank: 1,
@@ -322,8 +118,8 @@ export function demoBundle(opts: DemoOptions): CommuneBundle {
       responsables.push({
         rank: 2,
         civility: 'M.',
-        lastName: r.chance(0.7) ? familyName : r.pick(FAMILY_NAMES),
-        firstName: r.pick(MEN),
+        lastName: r.chance(0.7) ? familyName : r.pick(familyNames),
+        firstName: r.pick(maleFirstNames),
         addressLine1: street,
         postalCode: '49100',
         city: 'Ville de Démo',
@@ -333,7 +129,7 @@ export function demoBundle(opts: DemoOptions): CommuneBundle {
     const wanted = r.int(1, 3);
     let age = r.int(1, 11);
     for (let k = 0; k < wanted && age >= 0; k++) {
-      const firstName = r.chance(0.5) ? r.pick(GIRLS) : r.pick(BOYS);
+      const firstName = r.chance(0.5) ? r.pick(girlFirstNames) : r.pick(boyFirstNames);
       if (kids.some((x) => x.firstName === firstName)) continue;
       kids.push({ ref: `${code}-E${k + 1}`, firstName, ageYears: age });
       age -= r.int(1, 4);
@@ -464,7 +260,7 @@ export function demoBundle(opts: DemoOptions): CommuneBundle {
           if (overdue > 60 && r.chance(0.8)) status = 'tresorerie';
         }
         invoices.push({
-          number: `${issueYear}-${s.regie}-${String(seq).padStart(6, '0')}`,
+          number: invoiceNumber(issueYear, s.regie, seq),
           regieCode: s.regie,
           familyCode: plan.code,
           label: s.label,
@@ -473,7 +269,7 @@ export function demoBundle(opts: DemoOptions): CommuneBundle {
           dueDate: new Date(dueMs).toISOString().slice(0, 10),
           amountCents: amount,
           paidOutsideCents: paid,
-          refdet: refdetOf(issueYear, s.regie, seq),
+          refdet: invoiceRefdet(issueYear, s.regie, seq),
           status,
           lines: s.lines,
         });
@@ -484,8 +280,12 @@ export function demoBundle(opts: DemoOptions): CommuneBundle {
   return {
     format: 'guichet-commune-bundle',
     version: 1,
-    commune: COMMUNE,
-    regies: REGIES.map((reg) => ({ ...reg, creditorLabel: `${reg.name} de ${COMMUNE.name}` })),
+    commune: { ...demoCommune, demo: true },
+    regies: demoRegies.map((reg) => ({
+      ...reg,
+      acceptedModes: [...reg.acceptedModes],
+      creditorLabel: `${reg.name} de ${demoCommune.name}`,
+    })),
     families,
     invoices,
   };

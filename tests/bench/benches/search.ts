@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import pino from 'pino';
 import { openCore, type Core } from '../../../src/core/core';
-import { createRng } from '../../../src/core/demo/prng';
+import { createRng } from '../../../src/shared/demo/prng';
 import { foldText } from '../../../src/shared/text';
 import { base100k } from '../base-100k';
 import { registerBench, timeEach, timeEachAsync, type BenchContext } from '../registry';

@@ -6,12 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultMigrationsDir } from '../../../src/core/core';
 import { loadShippedMigrations, migrate } from '../../../src/core/db/migrate';
 import { openSqlite } from '../../../src/core/db/open';
-import {
-  demoAgents,
-  demoRegies,
-  generateDemo,
-  type DemoOptions,
-} from '../../../src/core/demo/generate';
+import { demoAgents, generateDemo, type DemoOptions } from '../../../src/core/demo/generate';
+import { demoRegies } from '../../../src/shared/demo/commune';
 import { verifyPassword } from '../../../src/core/auth/passwords';
 import { invoiceState, invoiceStates, type InvoiceStatus } from '../../../src/shared/invoice-state';
 import { paymentModes } from '../../../src/shared/payment-modes';
