@@ -190,6 +190,17 @@ export class CallError extends Error {
   }
 }
 
+/** The refusal a call must end in; fails the test when the call succeeds. */
+export async function refusal(p: Promise<unknown>): Promise<CallError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CallError) return e;
+    throw e;
+  }
+  throw new Error('refus attendu');
+}
+
 export interface TestCore {
   core: Core;
   sqlite: Database.Database;

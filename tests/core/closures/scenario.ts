@@ -7,7 +7,6 @@ import { closeSession } from '../../../src/core/till/closing';
 import { sessionFigures } from '../../../src/core/till/figures';
 import { openSessionRow } from '../../../src/core/till/session';
 import {
-  CallError,
   IDS,
   countOf,
   ledgerSnapshot,
@@ -35,16 +34,6 @@ export async function loginAll(): Promise<void> {
 export async function at(iso: string): Promise<void> {
   t.clock.ms = Date.parse(iso);
   await loginAll();
-}
-
-export async function refusal(p: Promise<unknown>): Promise<CallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CallError) return e;
-    throw e;
-  }
-  throw new Error('refus attendu');
 }
 
 export const pay = (
@@ -175,3 +164,5 @@ export function closeTill(opts: { cashShortCents?: number } = {}): void {
     now: new Date(t.clock.ms),
   });
 }
+
+export { refusal } from '../fixtures';

@@ -2,7 +2,7 @@
 // of everything a refused deposit command must leave untouched.
 import type Database from 'better-sqlite3';
 import type { Input } from '../../../src/shared/contract';
-import { CallError, IDS, newCommandId, type TestCore } from '../fixtures';
+import { IDS, newCommandId, type TestCore } from '../fixtures';
 
 /** Martin (SCO) takes any amount: beyond his one invoice it becomes credit, which SCO allows. */
 export function chequeDraft(
@@ -56,16 +56,6 @@ export function vacancesDraft(titles: { count: number; faceValueCents: number }[
   };
 }
 
-export async function refusal(p: Promise<unknown>): Promise<CallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CallError) return e;
-    throw e;
-  }
-  throw new Error('refus attendu');
-}
-
 /** The deposit tables, the till's movements, commands and the journal's tip. */
 export function depositSnapshot(sqlite: Database.Database): Record<string, unknown> {
   const all = (sql: string) => sqlite.prepare(sql).all();
@@ -103,3 +93,5 @@ export async function record(
   }
   return out;
 }
+
+export { refusal } from '../fixtures';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Input } from '../../../src/shared/contract';
-import { CallError, IDS } from '../fixtures';
+import { IDS } from '../fixtures';
 
 type Draft = Input<'payments.record'>;
 
@@ -199,16 +199,6 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-export async function refusal(p: Promise<unknown>): Promise<CallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CallError) return e;
-    throw e;
-  }
-  throw new Error('refus attendu');
-}
-
 /** What a refused report call must leave as it was: the ledger and both journals. */
 export function everything(sqlite: Database.Database): unknown {
   const all = (sql: string) => sqlite.prepare(sql).all();
@@ -220,3 +210,5 @@ export function everything(sqlite: Database.Database): unknown {
     slips: all('SELECT id, status FROM deposit_slip ORDER BY id'),
   };
 }
+
+export { refusal } from '../fixtures';

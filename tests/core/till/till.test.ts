@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Input } from '../../../src/shared/contract';
 import { extractPdfText, normalizeSpaces, printed } from '../../helpers/pdf-text';
 import {
-  CallError,
   IDS,
   LOGINS,
   PASSWORDS,
@@ -15,6 +14,7 @@ import {
   newCommandId,
   openTestCore,
   pdfBytes,
+  refusal,
   type TestCore,
 } from '../fixtures';
 
@@ -59,16 +59,6 @@ const card = (amountCents: number) => ({
 
 const open = (token = mandataire, counts: Input<'till.open'>['counts'] = { b100: 1, b50: 1 }) =>
   t.call('till.open', { commandId: newCommandId(), counts }, token);
-
-async function refusal(p: Promise<unknown>): Promise<CallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CallError) return e;
-    throw e;
-  }
-  throw new Error('refus attendu');
-}
 
 const tillRows = () => ({
   sessions: t.sqlite.prepare('SELECT * FROM till_session ORDER BY id').all(),
