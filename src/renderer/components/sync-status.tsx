@@ -2,33 +2,16 @@
 // sync, operations waiting, operations to handle, and "Synchroniser maintenant". It only asks
 // the core (sync.status every few seconds); the sync itself runs in the core's background.
 import { Badge, Button, Group, Text, Tooltip } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { SyncStatus } from '../../shared/contract';
+import { useState } from 'react';
 import { formatInstant } from '../../shared/dates';
 import { useGuichet } from '../guichet-context';
-
-const REFRESH_MS = 10_000;
+import { useSyncStatus } from './use-sync-status';
 
 export function SyncStatusWidget() {
   const { call } = useGuichet();
-  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const { status, setStatus } = useSyncStatus();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let alive = true;
-    const load = async () => {
-      const r = await call('sync.status', {});
-      if (alive && r.ok) setStatus(r.value);
-    };
-    const first = setTimeout(() => void load(), 0);
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      alive = false;
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  }, [call]);
 
   const syncNow = async () => {
     setBusy(true);

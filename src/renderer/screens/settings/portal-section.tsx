@@ -3,37 +3,26 @@
 // they are never dropped, the régisseur deals with each). The régisseur enrols the poste with
 // the one-time code the portal's administrator gave; the secret it receives is kept by the
 // core outside the database and never shown.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import type { SyncStatus } from '../../../shared/contract';
 import { formatInstant } from '../../../shared/dates';
 import { useGuichet } from '../../guichet-context';
+import { useSyncStatus } from '../../components/use-sync-status';
 import { settingsMessages } from './messages';
 
 const m = settingsMessages.portal;
 
 export function PortalSection({ mayEnrol }: { mayEnrol: boolean }) {
   const { call } = useGuichet();
-  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const { status, setStatus, loadError } = useSyncStatus();
   const [error, setError] = useState<string | null>(null);
-  const [url, setUrl] = useState('');
+  const [typedUrl, setUrl] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    void call('sync.status', {}).then((r) => {
-      if (cancelled) return;
-      if (r.ok) {
-        setStatus(r.value);
-        setUrl((u) => u || r.value.portalUrl || '');
-      } else setError(r.error.message);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [call]);
+  // The address field shows the enrolled portal's until the régisseur types another one.
+  const url = typedUrl ?? status?.portalUrl ?? '';
 
   async function enrol() {
     setBusy(true);
@@ -59,7 +48,7 @@ export function PortalSection({ mayEnrol }: { mayEnrol: boolean }) {
     else setError(r.error.message);
   }
 
-  if (!status) return error ? <Alert color="red">{error}</Alert> : null;
+  if (!status) return loadError ? <Alert color="red">{loadError}</Alert> : null;
   return (
     <Stack gap="md" maw={900}>
       <Text data-testid="portal-state">
