@@ -75,6 +75,21 @@ export default tseslint.config(
       },
     ],
   ),
+  // The family pages render HTML on the server with React (renderToStaticMarkup, for its
+  // escaping); they stay a portal module otherwise, with the same boundaries.
+  layer(
+    ['src/portal/family-web/**'],
+    [
+      {
+        group: ['**/core/**', '**/main/**', '**/renderer/**', '**/host/**', '**/preload/**'],
+        message: 'portal/ est un serveur à part : il ne dépend que de shared/.',
+      },
+      {
+        group: ['electron', 'better-sqlite3'],
+        message: 'portal/ tourne en Node pur, sur PostgreSQL.',
+      },
+    ],
+  ),
   layer(
     ['src/renderer/**'],
     [

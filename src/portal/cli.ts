@@ -116,6 +116,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           masterKey: key,
           adminToken: env.GUICHET_PORTAL_ADMIN_TOKEN || undefined,
           logger: log,
+          // Mails written as files (no SMTP) belong with the rest of this portal's data.
+          family: { mailDir: env.GUICHET_PORTAL_MAIL_DIR || path.join(opts.dataDir, 'mails') },
         });
         const running = await listenPortal(app, values.host ?? '127.0.0.1', port);
         out(portalText.cliListening(running.url, describe(opts.target)));

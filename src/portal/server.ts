@@ -1,7 +1,8 @@
 // The portal's HTTP service (Fastify). Three families of routes:
 //   /sync/v1/*   the sync protocol of registers (PROTOCOL.md), signed per counter;
 //   /admin/v1/*  the administrator's API, behind a bearer token (GUICHET_PORTAL_ADMIN_TOKEN);
-//   /family/v1/* what the family portal pages read (public, knowledge-gated for now).
+//   /family/v1/* what the family portal pages read (public, knowledge-gated for now);
+//   /famille/*   the family pages themselves (HTML, family-web/plugin.ts).
 // Every error answer is JSON { code, message, details? } with a French message.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,7 @@ import { portalText } from './messages';
 import { importBundle, setInvoiceStatus } from './ordonnateur/import';
 import { PROTOCOL_VERSION, type CounterInfo, type ProtocolError } from '../shared/sync/schemas';
 import { readChanges } from './sync/changes';
+import { familyWebPlugin, type FamilyWebOptions } from './family-web/plugin';
 import { pushOps } from './sync/push';
 
 declare module 'fastify' {
@@ -41,6 +43,8 @@ export interface PortalAppOptions {
   adminToken?: string | undefined;
   logger: Logger;
   now?: () => Date;
+  /** The family pages under /famille (mail, cookies, limits); defaults suit the demo. */
+  family?: Partial<Omit<FamilyWebOptions, 'db' | 'masterKey' | 'now'>>;
 }
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -265,6 +269,16 @@ export async function buildPortalApp(opts: PortalAppOptions) {
     }
     const { refdet: _refdet, ...payable } = found;
     return send(reply, 200, payable);
+  });
+
+  // The family pages (HTML, forms, their own cookies and error pages) live in their own
+  // encapsulated context, so none of their parsers or hooks reaches the APIs above.
+  await app.register(familyWebPlugin, {
+    prefix: '/famille',
+    ...opts.family,
+    db,
+    masterKey: opts.masterKey,
+    now,
   });
 
   app.get('/health', async (_request, reply) =>

@@ -72,7 +72,7 @@ export const regie = pgTable(
     serviceAddress: text('service_address').notNull(),
     servicePhone: text('service_phone'),
     /** How long a family's online payment attempt suspends online payment of the invoice. */
-    onlineLockMinutes: integer('online_lock_minutes').notNull().default(60),
+    onlineLockMinutes: integer('online_lock_minutes').notNull().default(120),
     createdAt: createdAt(),
     updatedAt: stamped('updated_at').$onUpdate(() => new Date()),
   },
@@ -547,9 +547,78 @@ export const accessCode = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Online payments (PayFiP). The tables exist so that the feed and the conflict rules are
-// complete; the PayFiP exchange itself fills them in a later step.
+// Online payments (PayFiP). src/portal/payfip fills them: an attempt, its share per invoice,
+// and the locks that keep the invoices from a second payment while it is pending.
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * One PayFiP payment attempt (one idOp): a family pays one or several invoices of one régie.
+ * It is written before PayFiP is called (with the invoices' locks, in one transaction), gets
+ * its idOp from creerPaiementSecurise, and ends once: paye (P, V), refuse (R, Z), abandonne
+ * (A), expire (no final answer within the polling horizon) or erreur (PayFiP refused to create
+ * it). The amounts per invoice are the online_payment rows that point here.
+ */
+export const payfipAttempt = pgTable(
+  'payfip_attempt',
+  {
+    id: serial('id').primaryKey(),
+    /** PayFiP's operation id; NULL until creerPaiementSecurise answered. */
+    idop: text('idop'),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    numcli: text('numcli').notNull(),
+    exer: text('exer').notNull(),
+    /** The invoice's refdet for one invoice, a reference of the attempt for several. */
+    refdet: text('refdet').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    mel: text('mel').notNull(),
+    objet: text('objet').notNull(),
+    saisie: text('saisie', { enum: ['T', 'X', 'W'] }).notNull(),
+    /** The web-service address used, so a later check asks the same service. */
+    endpoint: text('endpoint').notNull(),
+    status: text('status', {
+      enum: ['en_cours', 'paye', 'refuse', 'abandonne', 'expire', 'erreur'],
+    })
+      .notNull()
+      .default('en_cours'),
+    resultrans: text('resultrans'),
+    numauto: text('numauto'),
+    /** The transaction's date and time as PayFiP gives them (DDMMYYYY, HHMM Paris time). */
+    dattrans: text('dattrans'),
+    heurtrans: text('heurtrans'),
+    /** dattrans + heurtrans as an instant. */
+    paidAt: instant('paid_at'),
+    /** The last answer of recupererDetailPaiementSecurise, as parsed. */
+    detail: jsonb('detail').$type<Record<string, string>>(),
+    /** A fault of PayFiP that ended the attempt (creation refused), code and message. */
+    faultCode: text('fault_code'),
+    faultMessage: text('fault_message'),
+    createdAt: instant('created_at').notNull(),
+    lockExpiresAt: instant('lock_expires_at').notNull(),
+    lastCheckedAt: instant('last_checked_at'),
+    checks: integer('checks').notNull().default(0),
+    finishedAt: instant('finished_at'),
+    confirmationSentAt: instant('confirmation_sent_at'),
+  },
+  (t) => [
+    uniqueIndex('payfip_attempt_idop_uq').on(t.idop),
+    index('payfip_attempt_family_ix').on(t.familyId, t.id),
+    index('payfip_attempt_pending_ix')
+      .on(t.createdAt)
+      .where(sql`status = 'en_cours'`),
+    check('payfip_attempt_amount_ck', sql`${t.amountCents} BETWEEN 100 AND 10000000`),
+    check('payfip_attempt_refdet_ck', sql`${t.refdet} ~ '^[A-Za-z0-9]{6,30}$'`),
+    check('payfip_attempt_numcli_ck', sql`${t.numcli} ~ '^[0-9]{6}$'`),
+    check(
+      'payfip_attempt_paid_ck',
+      sql`(${t.status} = 'paye') = (${t.resultrans} IS NOT NULL AND ${t.resultrans} IN ('P', 'V'))`,
+    ),
+  ],
+);
 
 export const onlinePayment = pgTable(
   'online_payment',
@@ -560,10 +629,19 @@ export const onlinePayment = pgTable(
       .notNull()
       .references(() => invoice.id),
     amountCents: integer('amount_cents').notNull(),
-    status: text('status', { enum: ['en_cours', 'paye', 'refuse', 'abandonne'] })
+    /** expire: PayFiP never gave a final answer; erreur: PayFiP refused to create it. */
+    status: text('status', {
+      enum: ['en_cours', 'paye', 'refuse', 'abandonne', 'expire', 'erreur'],
+    })
       .notNull()
       .default('en_cours'),
-    /** PayFiP's operation id and authorisation number, once known. */
+    /**
+     * The PayFiP attempt this share belongs to (src/portal/payfip): one attempt pays one or
+     * several invoices of one régie, hence one row per invoice here. NULL for rows written
+     * before PayFiP was wired in.
+     */
+    attemptId: integer('attempt_id').references(() => payfipAttempt.id),
+    /** PayFiP's operation id (shared by the rows of one attempt) and authorisation number. */
     idop: text('idop'),
     numauto: text('numauto'),
     startedAt: instant('started_at').notNull(),
@@ -571,7 +649,10 @@ export const onlinePayment = pgTable(
   },
   (t) => [
     uniqueIndex('online_payment_ref_uq').on(t.ref),
-    uniqueIndex('online_payment_idop_uq').on(t.idop),
+    // Several invoices paid in one PayFiP payment share its idOp: what makes an idOp count
+    // once is payfip_attempt's unique index and row lock, and this pair below.
+    index('online_payment_idop_ix').on(t.idop),
+    uniqueIndex('online_payment_attempt_invoice_uq').on(t.attemptId, t.invoiceId),
     index('online_payment_invoice_ix').on(t.invoiceId),
     check('online_payment_amount_ck', sql`${t.amountCents} > 0`),
   ],
@@ -713,3 +794,153 @@ export const change = pgTable(
     index('change_entity_ix').on(t.entity, t.entityKey, t.id),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Family accounts of the portal's web pages (src/portal/family-web). A family opens its
+// account with its code famille and the activation code printed on its coupon, then logs in
+// with an e-mail address and a password. Nothing here travels to registers except what the
+// access code's status and the family's messages publish through the feed.
+// ---------------------------------------------------------------------------------------------
+
+/** One login per family: the coupon identifies the family, not a person. */
+export const familyUser = pgTable(
+  'family_user',
+  {
+    id: serial('id').primaryKey(),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    /** Lower-cased; the login identifier. */
+    email: text('email').notNull(),
+    /** scrypt$N$r$p$salt$hash (base64url), see family-web/passwords.ts. */
+    passwordHash: text('password_hash').notNull(),
+    /** The access code the account was opened (or last re-opened) with. */
+    accessCodeId: integer('access_code_id').references(() => accessCode.id),
+    createdAt: createdAt(),
+    passwordChangedAt: stamped('password_changed_at'),
+    lastLoginAt: instant('last_login_at'),
+    disabledAt: instant('disabled_at'),
+  },
+  (t) => [
+    uniqueIndex('family_user_family_uq').on(t.familyId),
+    uniqueIndex('family_user_email_uq').on(t.email),
+    check('family_user_email_ck', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** Sessions: only the SHA-256 of the cookie's random id is stored. */
+export const familySession = pgTable(
+  'family_session',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => familyUser.id),
+    tokenSha256: text('token_sha256').notNull(),
+    createdAt: instant('created_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+    /** Absolute end, whatever the activity. */
+    expiresAt: instant('expires_at').notNull(),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('family_session_token_uq').on(t.tokenSha256),
+    index('family_session_user_ix').on(t.userId),
+  ],
+);
+
+/** Forgotten-password links: single use, short-lived, stored as SHA-256 of the token. */
+export const passwordReset = pgTable(
+  'password_reset',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => familyUser.id),
+    tokenSha256: text('token_sha256').notNull(),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+  },
+  (t) => [uniqueIndex('password_reset_token_uq').on(t.tokenSha256)],
+);
+
+/** Up to three addresses alerted when a new invoice is put online (a trigger enforces it). */
+export const alertEmail = pgTable(
+  'alert_email',
+  {
+    id: serial('id').primaryKey(),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    email: text('email').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('alert_email_uq').on(t.familyId, t.email),
+    check('alert_email_ck', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/**
+ * New invoices waiting for their alert mail: filled by a trigger on invoice INSERT (in the
+ * import's own transaction, so no invoice is forgotten and none alerted twice), drained by
+ * the family pages' mailer.
+ */
+export const invoiceAlert = pgTable(
+  'invoice_alert',
+  {
+    id: serial('id').primaryKey(),
+    invoiceId: integer('invoice_id')
+      .notNull()
+      .references(() => invoice.id),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    createdAt: createdAt(),
+    sentAt: instant('sent_at'),
+    /** Addresses the mail went to (JSON array), for the record. */
+    sentTo: jsonb('sent_to').$type<string[]>(),
+  },
+  (t) => [
+    uniqueIndex('invoice_alert_invoice_uq').on(t.invoiceId),
+    index('invoice_alert_pending_ix')
+      .on(t.id)
+      .where(sql`sent_at IS NULL`),
+  ],
+);
+
+/** The family's choices on the portal: paperless invoices for now. */
+export const familyPreference = pgTable('family_preference', {
+  familyId: integer('family_id')
+    .primaryKey()
+    .references(() => family.id),
+  paperOptOutAt: instant('paper_opt_out_at'),
+  updatedAt: stamped('updated_at'),
+});
+
+/**
+ * Failure counters of activation, login and password reset, keyed by what is attacked (a code
+ * famille, an e-mail address), whether or not it exists: the lockout then tells nothing about
+ * existence. Each failure beyond the free allowance doubles the wait before the next try.
+ */
+export const authThrottle = pgTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lastFailureAt: instant('last_failure_at'),
+  lockedUntil: instant('locked_until'),
+});
+
+/**
+ * "Paiement suspendu": the service stops online payment for a while (maintenance of its
+ * invoices, a run of bills being corrected), for one régie or all (regie_id NULL).
+ */
+export const onlinePaymentSuspension = pgTable('online_payment_suspension', {
+  id: serial('id').primaryKey(),
+  regieId: integer('regie_id').references(() => regie.id),
+  startsAt: instant('starts_at').notNull(),
+  /** NULL: until lifted. */
+  endsAt: instant('ends_at'),
+  reason: text('reason').notNull(),
+  createdAt: createdAt(),
+});

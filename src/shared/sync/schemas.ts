@@ -254,6 +254,7 @@ export const changeEntities = [
   'online_lock',
   'access_code',
   'conflict',
+  'family_message',
 ] as const;
 export type ChangeEntity = (typeof changeEntities)[number];
 
