@@ -6,7 +6,9 @@ import { authHandlers } from './auth/handlers';
 import { closureHandlers } from './closures/handlers';
 import { depositHandlers } from './deposits/handlers';
 import type { HandlerGroup } from './context';
+import { couponHandlers } from './coupons/handlers';
 import { familyHandlers } from './families/handlers';
+import { importHandlers } from './imports/handlers';
 import { journalHandlers } from './journal/handlers';
 import { paymentHandlers } from './payments/handlers';
 import { reportHandlers } from './reports/handlers';
@@ -26,4 +28,6 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...reportHandlers,
   ...adminHandlers,
   ...syncHandlers,
+  ...couponHandlers,
+  ...importHandlers,
 };

@@ -10,6 +10,9 @@ import { AppHeader } from './components/app-header';
 import { useGuichet } from './guichet-context';
 import { FamilyScreen } from './screens/family/family-screen';
 import { JournalScreen } from './screens/journal/journal-screen';
+import { ScanNotice } from './scanner/scan-notice';
+import { useInvoiceOpener } from './scanner/use-invoice-opener';
+import { useBarcodeScanner } from './scanner/use-scanner';
 import { OfficeScreen } from './screens/office/office-screen';
 import { PaymentScreen } from './screens/payment/payment-screen';
 import { SearchScreen } from './screens/search/search-screen';
@@ -101,6 +104,15 @@ export function Workspace({ session }: { session: SessionView }) {
     [],
   );
 
+  // A coupon's barcode read from any screen (or its reference typed in the search box) opens the
+  // payment form on that invoice; see scanner/use-scanner.ts for what happens inside a dialog.
+  const mayCollect = can(session.agent.role, 'collect');
+  const invoiceOpener = useInvoiceOpener({ mayCollect, openPayment, openFamily });
+  useBarcodeScanner(!locked, {
+    onScan: (reference) => invoiceOpener.openReference(reference),
+    onScanIgnored: invoiceOpener.scanIgnored,
+  });
+
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent) {
       if (locked || e.defaultPrevented) return;
@@ -150,6 +162,7 @@ export function Workspace({ session }: { session: SessionView }) {
             focusRequest={focusRequest}
             onOpen={openFamily}
             onOpenTill={openTill}
+            onReference={invoiceOpener.openReference}
           />
         )}
         {route.screen === 'family' && (
@@ -206,6 +219,7 @@ export function Workspace({ session }: { session: SessionView }) {
           />
         )}
       </main>
+      <ScanNotice notice={invoiceOpener.notice} onClose={invoiceOpener.dismiss} />
     </>
   );
 }

@@ -2,7 +2,8 @@
 // file, runs what was asked and prints the table or JSON lines. A figure may carry a baseline
 // measured in the same run, so the ratio between them means something on any machine.
 
-export type BenchUnit = 'µs' | 'ms' | 's';
+/** MB: megabytes (10^6 bytes), for memory figures such as a peak RSS. */
+export type BenchUnit = 'µs' | 'ms' | 's' | 'MB';
 
 export interface BenchContext {
   /** Progress for the person running the benchmarks (stderr, never mixed with --json output). */

@@ -22,6 +22,8 @@ const settings: MachineSettings = {
   tillFloatCents: null,
   keepDailyBackups: 14,
   keepClosingBackups: 30,
+  familyPortalUrl: '',
+  accessCodeDays: 60,
 };
 
 describe('the settings draft', () => {

@@ -11,6 +11,7 @@ import {
   type MachineSettingsUpdate,
   type ReceiptFormat,
 } from '../../shared/contract';
+import { DEFAULT_ACCESS_CODE_DAYS } from '../../shared/access-code-format';
 import { idleLockSeconds } from '../auth/handlers';
 import { DomainError } from '../errors';
 import { getSetting } from '../settings';
@@ -37,6 +38,8 @@ export const machineSettingKeys = {
   tillFloatCents: 'till_float_cents',
   keepDailyBackups: 'backup_keep_daily',
   keepClosingBackups: 'backup_keep_closing',
+  familyPortalUrl: 'family_portal_url',
+  accessCodeDays: 'access_code_days',
 } as const satisfies Record<keyof MachineSettingsUpdate, string>;
 
 function intSetting(sqlite: Database.Database, key: string, fallback: number, min = 1): number {
@@ -87,6 +90,8 @@ export function readMachineSettings(
     tillFloatCents: Number.isSafeInteger(floatN) && floatN >= 0 ? floatN : null,
     keepDailyBackups: intSetting(sqlite, 'backup_keep_daily', DEFAULT_KEEP_DAILY),
     keepClosingBackups: intSetting(sqlite, 'backup_keep_closing', DEFAULT_KEEP_CLOSING),
+    familyPortalUrl: getSetting(sqlite, 'family_portal_url') ?? '',
+    accessCodeDays: intSetting(sqlite, 'access_code_days', DEFAULT_ACCESS_CODE_DAYS),
   };
 }
 

@@ -897,8 +897,10 @@ export const syncOutbox = sqliteTable(
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     opId: text('op_id').notNull(),
-    kind: text('kind', { enum: ['payment', 'cancellation', 'credit_use', 'closure'] }).notNull(),
-    /** Id of the payment, cancellation, credit_use or closure row. */
+    kind: text('kind', {
+      enum: ['payment', 'cancellation', 'credit_use', 'closure', 'access_code'],
+    }).notNull(),
+    /** Id of the payment, cancellation, credit_use, closure or access_code row. */
     entityId: integer('entity_id').notNull(),
     createdAt: text('created_at').notNull(),
   },
@@ -981,4 +983,46 @@ export const syncMirror = sqliteTable(
     committedAt: text('committed_at').notNull(),
   },
   (t) => [uniqueIndex('sync_mirror_uq').on(t.entity, t.key)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Family portal activation codes (issue 6). Only the SHA-256 of the code's normalised form is
+// kept (shared/access-code.ts): the code itself is shown once and printed, never stored. Rows
+// are written once (triggers of migration "access_codes" refuse UPDATE and DELETE); whether a
+// code was replaced follows from a newer row for the same family, whether it expired from the
+// clock, and whether the family activated it from the portal's access_code entity in
+// sync_mirror. A trigger queues each row for the portal in the same transaction.
+// ---------------------------------------------------------------------------------------------
+
+export const accessCode = sqliteTable(
+  'access_code',
+  {
+    id: integer('id').primaryKey(),
+    /** The operation id sent to the portal (the issuing command's UUID, or a batch's draw). */
+    ref: text('ref').notNull(),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    /** Lower-case hex SHA-256 of the normalised code. */
+    codeSha256: text('code_sha256').notNull(),
+    issuedAt: text('issued_at').notNull(),
+    expiresAt: text('expires_at'),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    /** The coupon batch (its job id) that issued the code, if any. */
+    batchRef: text('batch_ref'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('access_code_ref_uq').on(t.ref),
+    uniqueIndex('access_code_sha256_uq').on(t.codeSha256),
+    index('access_code_family_ix').on(t.familyId, t.issuedAt),
+    check(
+      'access_code_sha256_ck',
+      sql`length(${t.codeSha256}) = 64 AND ${t.codeSha256} NOT GLOB '*[^0-9a-f]*'`,
+    ),
+    check('access_code_expiry_ck', sql`${t.expiresAt} IS NULL OR ${t.expiresAt} > ${t.issuedAt}`),
+  ],
 );

@@ -13,8 +13,11 @@ import {
   type JournalPage,
   type MovementKind,
 } from '../../shared/contract';
+import { formatDate, parisDate } from '../../shared/dates';
 import { formatEuro } from '../../shared/money';
 import { paymentModeLabels, type PaymentMode } from '../../shared/payment-modes';
+import type { InvoiceStatus } from '../../shared/invoice-state';
+import { statusLabels } from '../imports/values';
 import { journalTables } from './chain';
 import { nextDay, parisDayStart } from './paris-time';
 
@@ -74,6 +77,10 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
       return `Bordereau ${str(p.number)} validé : ${num(p.count)} pièce(s), ${formatEuro(num(p.totalCents))}`;
     case 'depot_especes':
       return `Dépôt d’espèces ${str(p.number)}, régie ${str(p.regieCode)} : ${formatEuro(num(p.totalCents))}`;
+    case 'code_acces_emis':
+      return `Code d’accès émis pour la famille ${str(p.familyCode)} (réf. ${str(p.ref).slice(0, 8)}), valable jusqu’au ${formatDate(parisDate(new Date(str(p.expiresAt))))}`;
+    case 'coupons_lot':
+      return `Lot de coupons, régie ${str(p.regieCode)}${p.period ? ` (période ${str(p.period)})` : ''} : ${num(p.coupons)} coupon(s), ${num(p.codesIssued)} code(s) d’accès émis`;
     case 'configuration':
       return p.scope === 'regie'
         ? `Configuration de la régie ${str(p.regieCode)} modifiée`
@@ -88,9 +95,49 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
       return p.status === 'ok'
         ? `Restauration de la sauvegarde ${str(p.fileName)}`
         : `Restauration refusée (${str(p.fileName)}) : ${str(p.problem)}`;
+    case 'import_csv':
+      return importSummary(p);
+    case 'correction_famille':
+      return `Famille ${str(p.familyCode)} corrigée par import : ${Array.isArray(p.changes) ? p.changes.length : 0} champ(s) modifié(s)`;
+    case 'correction_facture':
+      return `Facture ${str(p.invoiceNumber)} corrigée par import : ${invoiceChangeText(p.changes)}`;
     default:
       return journalKindLabels[kind as keyof typeof journalKindLabels] ?? kind;
   }
+}
+
+/** "familles.csv : 3 créée(s), 1 mise(s) à jour ; factures.csv : 12 créée(s)". */
+function importSummary(p: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const key of ['families', 'children', 'invoices'] as const) {
+    const f = p[key];
+    if (typeof f !== 'object' || f === null) continue;
+    const r = f as Record<string, unknown>;
+    parts.push(
+      `${str(r.fileName)} : ${num(r.created)} créée(s), ${num(r.updated)} mise(s) à jour, ${num(r.unchanged)} inchangée(s)`,
+    );
+  }
+  return `Import CSV : ${parts.join(' ; ')}`;
+}
+
+const invoiceFieldLabels: Record<string, string> = {
+  label: 'libellé',
+  period: 'période',
+  issueDate: 'émission',
+  dueDate: 'échéance',
+  status: 'statut',
+};
+
+function invoiceChangeText(changes: unknown): string {
+  if (!Array.isArray(changes)) return '';
+  return changes
+    .map((c: unknown) => {
+      const r = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+      const value = (v: unknown) =>
+        r.field === 'status' ? (statusLabels[str(v) as InvoiceStatus] ?? str(v)) : str(v);
+      return `${invoiceFieldLabels[str(r.field)] ?? str(r.field)} ${value(r.old)} → ${value(r.new)}`;
+    })
+    .join(', ');
 }
 
 interface Row {

@@ -8,7 +8,7 @@ import type { OpKind } from '../../shared/sync/schemas';
 export interface OutboxRow {
   seq: number;
   op_id: string;
-  kind: Extract<OpKind, 'payment' | 'cancellation' | 'credit_use' | 'closure'>;
+  kind: Extract<OpKind, 'payment' | 'cancellation' | 'credit_use' | 'closure' | 'access_code'>;
   entity_id: number;
 }
 
@@ -147,6 +147,29 @@ export function buildPayload(sqlite: Database.Database, row: OutboxRow): Record<
         lastCoveredHash: c.last_covered_hash,
         closedAt: c.closed_at,
         agent: agentOf(sqlite, c.agent_id),
+      };
+    }
+    case 'access_code': {
+      // Only the hash travels: the code itself was never stored.
+      const a = prepared(
+        sqlite,
+        `SELECT a.ref, a.code_sha256, a.issued_at, a.expires_at, a.agent_id, f.code AS family_code
+           FROM access_code a JOIN family f ON f.id = a.family_id WHERE a.id = ?`,
+      ).get(row.entity_id) as {
+        ref: string;
+        code_sha256: string;
+        issued_at: string;
+        expires_at: string | null;
+        agent_id: number;
+        family_code: string;
+      };
+      return {
+        ref: a.ref,
+        familyCode: a.family_code,
+        codeSha256: a.code_sha256,
+        issuedAt: a.issued_at,
+        expiresAt: a.expires_at,
+        agent: agentOf(sqlite, a.agent_id),
       };
     }
   }

@@ -49,6 +49,13 @@ export interface MachineSettings {
   /** Backups kept by the rotation: daily ones, and those made after a till closing. */
   keepDailyBackups: number;
   keepClosingBackups: number;
+  /**
+   * The family space's public address printed on coupons (e.g. https://famille.ville.fr), as
+   * set; empty means "the portal's address followed by /famille".
+   */
+  familyPortalUrl: string;
+  /** Days an activation code stays valid (60 by default). */
+  accessCodeDays: number;
 }
 
 export interface RegieConfig {
@@ -169,6 +176,29 @@ export function updateFeedUrlProblem(raw: string): string | null {
   return null;
 }
 
+/** The family space's address is printed on paper: https only, no credentials. */
+export function familyPortalUrlProblem(raw: string): string | null {
+  if (raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `Adresse de l’espace familles invalide : « ${raw} ». Écrivez une adresse complète, par exemple https://famille.ville.fr.`;
+  }
+  if (url.username || url.password) {
+    return 'L’adresse de l’espace familles ne doit pas contenir d’identifiant ni de mot de passe.';
+  }
+  if (url.search || url.hash) {
+    return 'L’adresse de l’espace familles ne doit contenir ni « ? » ni « # » : indiquez seulement la page d’accueil.';
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && local)) return null;
+  return 'L’adresse de l’espace familles doit commencer par https:// (http:// n’est admis que pour localhost).';
+}
+
+export const ACCESS_CODE_MIN_DAYS = 1;
+export const ACCESS_CODE_MAX_DAYS = 365;
+
 /**
  * The folder must be on this computer: a network share (\\serveur\partage) may be unreachable
  * at the moment of a closing, and a backup that silently fails is worse than none. The core
@@ -238,6 +268,13 @@ export const machineSettingsUpdateSchema = z.strictObject(
     tillFloatCents: nonNegativeInt('Fonds de caisse', 10_000_000).nullable().optional(),
     keepDailyBackups: keepCount('Sauvegardes quotidiennes conservées').optional(),
     keepClosingBackups: keepCount('Sauvegardes de clôture conservées').optional(),
+    familyPortalUrl: refinedText(familyPortalUrlProblem, 500).optional(),
+    accessCodeDays: z
+      .number({ error: 'Validité des codes d’accès : un nombre de jours est attendu.' })
+      .int({ error: 'Validité des codes d’accès : un nombre entier de jours est attendu.' })
+      .min(ACCESS_CODE_MIN_DAYS, { error: 'Validité des codes d’accès : 1 jour au moins.' })
+      .max(ACCESS_CODE_MAX_DAYS, { error: 'Validité des codes d’accès : 365 jours au plus.' })
+      .optional(),
   },
   {
     error: (issue) =>

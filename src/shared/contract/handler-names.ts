@@ -61,4 +61,13 @@ export const handlerNameList = [
   'sync.enrol',
   'sync.status',
   'sync.now',
+  'access.get',
+  'access.issue',
+  'coupons.family',
+  'coupons.batchStart',
+  'coupons.batchStatus',
+  'coupons.batchCancel',
+  'coupons.batchFile',
+  'import.preview',
+  'import.apply',
 ] as const satisfies readonly HandlerName[];

@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import { adminContract } from './admin';
 import { authContract } from './auth';
 import { closuresContract } from './closures';
+import { couponsContract } from './coupons';
 import { depositsContract } from './deposits';
 import { familiesContract } from './families';
+import { importsContract } from './imports';
 import { journalContract } from './journal';
 import { paymentsContract } from './payments';
 import { reportsContract } from './reports';
@@ -15,8 +17,10 @@ import type { HandlerSpec } from './define';
 export * from './admin';
 export * from './auth';
 export * from './closures';
+export * from './coupons';
 export * from './deposits';
 export * from './families';
+export * from './imports';
 export * from './journal';
 export * from './payments';
 export * from './reports';
@@ -38,6 +42,8 @@ export const contract = {
   ...reportsContract,
   ...adminContract,
   ...syncContract,
+  ...couponsContract,
+  ...importsContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -29,6 +29,11 @@ export const journalKinds = [
   'bordereau_brouillon',
   'bordereau_valide',
   'depot_especes',
+  'import_csv',
+  'correction_famille',
+  'correction_facture',
+  'code_acces_emis',
+  'coupons_lot',
 ] as const;
 export type JournalKind = (typeof journalKinds)[number];
 
@@ -69,6 +74,11 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   bordereau_brouillon: 'Bordereau de remise (brouillon)',
   bordereau_valide: 'Bordereau de remise validé',
   depot_especes: 'Dépôt d’espèces (La Banque Postale)',
+  code_acces_emis: 'Code d’accès famille émis',
+  coupons_lot: 'Lot de coupons',
+  import_csv: 'Import de fichiers CSV',
+  correction_famille: 'Correction d’une famille',
+  correction_facture: 'Correction d’une facture',
   echec_connexion: 'Échec de connexion',
   blocage_compte: 'Compte bloqué',
   verrouillage_inactivite: 'Verrouillage après inactivité',

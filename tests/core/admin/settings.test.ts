@@ -87,6 +87,8 @@ describe('settings.get', () => {
       tillFloatCents: null,
       keepDailyBackups: 14,
       keepClosingBackups: 30,
+      familyPortalUrl: '',
+      accessCodeDays: 60,
     });
     expect(view.regies.map((r) => [r.code, r.acceptedModes])).toEqual([
       ['SCO', ['especes', 'cheque', 'carte', 'cesu', 'virement']],

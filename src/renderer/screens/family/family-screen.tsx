@@ -31,6 +31,7 @@ import { countByState, formatPeriod, formatPhone, periodNotInLabel, sortInvoices
 import { familyMessages as m } from './messages';
 import { overlayOpen } from '../../components/overlay-open';
 import { PaymentHistory } from './payment-history';
+import { FamilyAccessSection } from '../coupons/family-access-section';
 
 interface Props {
   familyId: number;
@@ -137,6 +138,13 @@ export function FamilyScreen({ familyId, onBack, onPay }: Props) {
                 : null
             }
             onPanelFocus={setActiveRegie}
+          />
+        )}
+        {family && session && (
+          <FamilyAccessSection
+            family={family}
+            targetRegieId={collectTarget?.regieId ?? null}
+            mayIssue={mayCollect}
           />
         )}
         {family && session && (

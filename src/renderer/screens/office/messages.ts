@@ -4,4 +4,6 @@ export const officeMessages = {
   tabDeposits: 'Remises au comptable',
   tabClosures: 'Clôtures',
   tabReports: 'Éditions pour le comptable',
+  tabCoupons: 'Coupons',
+  tabImport: 'Import',
 };

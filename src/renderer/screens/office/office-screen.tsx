@@ -10,17 +10,23 @@ import { can } from '../../../shared/roles';
 import { overlayOpen } from '../../components/overlay-open';
 import { useGuichet } from '../../guichet-context';
 import { ClosuresPanel } from '../closures/closures-panel';
+import { CouponBatchPanel } from '../coupons/batch-panel';
 import { DepositsPanel } from '../deposits/deposits-panel';
+import { ImportPanel } from '../imports/import-panel';
 import { ReportsPanel } from '../reports/reports-panel';
 import { officeMessages as m } from './messages';
 
-type Tab = 'remises' | 'clotures' | 'editions';
+type Tab = 'remises' | 'clotures' | 'editions' | 'coupons' | 'import';
 
 export function OfficeScreen({ session, onBack }: { session: SessionView; onBack(): void }) {
   const { locked } = useGuichet();
   const [tab, setTab] = useState<Tab>('remises');
   const heading = useRef<HTMLHeadingElement>(null);
   const mayAudit = can(session.agent.role, 'audit');
+  // Coupon batches may issue an activation code to every family: régisseur and suppléant only.
+  const mayBatchCoupons = can(session.agent.role, 'validate');
+  // Importing families and invoices from files is the régisseur's alone (permission 'admin').
+  const mayImport = can(session.agent.role, 'admin');
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -62,6 +68,16 @@ export function OfficeScreen({ session, onBack }: { session: SessionView; onBack
               {m.tabReports}
             </Tabs.Tab>
           )}
+          {mayBatchCoupons && (
+            <Tabs.Tab value="coupons" data-testid="tab-coupons">
+              {m.tabCoupons}
+            </Tabs.Tab>
+          )}
+          {mayImport && (
+            <Tabs.Tab value="import" data-testid="tab-import">
+              {m.tabImport}
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="remises">
           <DepositsPanel session={session} />
@@ -72,6 +88,16 @@ export function OfficeScreen({ session, onBack }: { session: SessionView; onBack
         {mayAudit && (
           <Tabs.Panel value="editions">
             <ReportsPanel session={session} />
+          </Tabs.Panel>
+        )}
+        {mayBatchCoupons && (
+          <Tabs.Panel value="coupons">
+            <CouponBatchPanel />
+          </Tabs.Panel>
+        )}
+        {mayImport && (
+          <Tabs.Panel value="import">
+            <ImportPanel />
           </Tabs.Panel>
         )}
       </Tabs>

@@ -16,6 +16,8 @@ import {
 } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { formatEuro } from '../../../shared/money';
+import { looksLikeInvoiceReference } from '../../scanner/burst-detector';
+import type { OpenOptions } from '../../scanner/use-invoice-opener';
 import { TillSummary } from '../till/till-summary';
 import type { FamilySearch } from './use-family-search';
 import { searchMessages as m } from './messages';
@@ -27,11 +29,16 @@ interface Props {
   onOpen(familyId: number): void;
   /** Opens the till screen, from the till line under the title. */
   onOpenTill(): void;
+  /**
+   * Entrée on what looks like an invoice reference (typed from a coupon) opens that invoice's
+   * payment form; when no invoice has it, `otherwise` opens the selected family as usual.
+   */
+  onReference?(reference: string, options: OpenOptions): void;
 }
 
 const optionId = (familyId: number) => `famille-${familyId}`;
 
-export function SearchScreen({ search, focusRequest, onOpen, onOpenTill }: Props) {
+export function SearchScreen({ search, focusRequest, onOpen, onOpenTill, onReference }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const hits = search.answer?.hits ?? [];
   const current = hits[search.selected];
@@ -53,6 +60,10 @@ export function SearchScreen({ search, focusRequest, onOpen, onOpenTill }: Props
     } else if (e.key === 'ArrowUp' && hits.length > 0) {
       e.preventDefault();
       search.setSelected(Math.max(0, search.selected - 1));
+    } else if (e.key === 'Enter' && onReference && looksLikeInvoiceReference(search.query)) {
+      e.preventDefault();
+      const hit = current;
+      onReference(search.query, { otherwise: hit ? () => onOpen(hit.familyId) : undefined });
     } else if (e.key === 'Enter' && current) {
       e.preventDefault();
       onOpen(current.familyId);
