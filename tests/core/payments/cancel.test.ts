@@ -235,3 +235,58 @@ describe('payments.cancel', () => {
     expect(printed(pdf, 'ANNULATION')).toBe(true);
   });
 });
+
+// Found by the sync storm tests: another poste paid the same invoice in full while this one
+// was offline, so the register's paid figure (its own allocations plus what others paid) is
+// above the invoice's amount. Cancelling this poste's payment is what settles the trop-perçu,
+// and the allocation bound used to refuse it with an internal error.
+describe('payments.cancel on an invoice another poste overpaid', () => {
+  it('is accepted, and a counter-entry can never take back more than this poste gave', async () => {
+    const p = await t.call(
+      'payments.record',
+      {
+        commandId: newCommandId(),
+        familyId: IDS.dupond,
+        regieId: IDS.sco,
+        amountCents: 4900,
+        allocations: [{ invoiceId: IDS.inv1, amountCents: 4900 }],
+        method: { mode: 'especes', tenderedCents: 4900 },
+      },
+      mandataire,
+    );
+    // What the pull writes when the portal reports that another poste paid the whole 49,00 €.
+    t.sqlite
+      .prepare(
+        'UPDATE invoice SET remote_paid_cents = 4900, paid_cents = paid_outside_cents + 4900 + 4900 WHERE id = ?',
+      )
+      .run(IDS.inv1);
+    expect(paidCents(t.sqlite, IDS.inv1)).toBe(9800);
+
+    t.clock.ms += 60_000;
+    await t.call(
+      'payments.cancel',
+      {
+        commandId: newCommandId(),
+        paymentId: p.paymentId,
+        reason: 'Trop-perçu : payé au poste P02',
+      },
+      regisseur,
+    );
+    expect(paidCents(t.sqlite, IDS.inv1)).toBe(4900);
+
+    // The ledger guard itself: a negative allocation beyond this poste's own (now zero) is
+    // refused even though the invoice still shows 49,00 € paid elsewhere.
+    const before = ledgerSnapshot(t.sqlite);
+    const cancellation = t.sqlite
+      .prepare('SELECT id FROM cancellation ORDER BY id DESC LIMIT 1')
+      .get() as { id: number };
+    expect(() =>
+      t.sqlite
+        .prepare(
+          'INSERT INTO allocation (cancellation_id, invoice_id, amount_cents) VALUES (?, ?, -100)',
+        )
+        .run(cancellation.id, IDS.inv1),
+    ).toThrow(/reprendrait plus que ce qui a été payé/);
+    expect(ledgerSnapshot(t.sqlite)).toEqual(before);
+  });
+});
