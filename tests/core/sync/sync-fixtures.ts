@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { openCore, type Core } from '../../../src/core/core';
-import { createCounter } from '../../../src/portal/counters/admin';
+import { createCounter, issueEnrolmentCode } from '../../../src/portal/counters/admin';
+import { PortalError } from '../../../src/portal/errors';
 import { openPortalDatabase } from '../../../src/portal/db/open';
 import { buildPortalApp } from '../../../src/portal/server';
 import type { HandlerName, Input, Output } from '../../../src/shared/contract';
@@ -24,43 +25,81 @@ import {
 
 export interface LivePortal extends TestPortal {
   url: string;
-  /** A one-time enrolment code for a new counter with this poste code. */
+  /** The loopback port the portal listens on; it keeps it across restarts. */
+  port: number;
+  /** A one-time enrolment code for this poste (the counter is created if it does not exist). */
   issueCode(posteCode: string): Promise<string>;
+  /**
+   * Stops the portal abruptly (open connections destroyed, requests in progress answered to
+   * no one) and starts it again on the same port and data folder. Only with a dataDir.
+   */
+  restart(downMs?: number): Promise<void>;
+  restarts: number;
 }
 
-export async function startPortal(): Promise<LivePortal> {
+/**
+ * dataDir: the portal keeps its PGlite database in this folder, so that it survives a restart;
+ * absent, in memory (cannot restart). seeded: the folder already holds the base commune.
+ */
+export async function startPortal(
+  opts: { dataDir?: string; seeded?: boolean } = {},
+): Promise<LivePortal> {
   const log = pino({ level: 'silent' });
-  const database = await openPortalDatabase({ target: { kind: 'pglite', dataDir: null }, log });
+  const target = { kind: 'pglite', dataDir: opts.dataDir ?? null } as const;
+  const open = async (port: number) => {
+    const database = await openPortalDatabase({ target, log });
+    const app = await buildPortalApp({
+      database,
+      masterKey: MASTER_KEY,
+      adminToken: ADMIN_TOKEN,
+      logger: log,
+    });
+    await app.listen({ host: '127.0.0.1', port });
+    return { database, app, port: (app.server.address() as AddressInfo).port };
+  };
+  const first = await open(0);
   // The portal runs on the real clock: requests are signed with the register's real time.
   const c = clock(new Date());
-  const app = await buildPortalApp({
-    database,
-    masterKey: MASTER_KEY,
-    adminToken: ADMIN_TOKEN,
-    logger: log,
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (app.server.address() as AddressInfo).port;
-  const portal: LivePortal = {
-    database,
-    app,
-    clock: c,
-    url: `http://127.0.0.1:${port}`,
-    async issueCode(posteCode) {
-      const issued = await createCounter(
-        database.db,
-        { posteCode, name: `Poste ${posteCode}` },
-        'test',
-        new Date(),
-      );
-      return issued.code;
-    },
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
+  const stop = async () => {
+    // A crash rather than a polite shutdown: nothing in progress gets its answer.
+    portal.app.server.closeAllConnections();
+    await portal.app.close();
+    await portal.database.close();
   };
-  await seedBase(portal);
+  const portal: LivePortal = {
+    database: first.database,
+    app: first.app,
+    clock: c,
+    port: first.port,
+    url: `http://127.0.0.1:${first.port}`,
+    restarts: 0,
+    async issueCode(posteCode) {
+      try {
+        const issued = await createCounter(
+          portal.database.db,
+          { posteCode, name: `Poste ${posteCode}` },
+          'test',
+          new Date(),
+        );
+        return issued.code;
+      } catch (e) {
+        // A counter whose enrolment must be done again (a lost answer) gets a new code.
+        if (!(e instanceof PortalError) || e.code !== 'POSTE_EXISTANT') throw e;
+        return (await issueEnrolmentCode(portal.database.db, posteCode, 'test', new Date())).code;
+      }
+    },
+    async restart(downMs = 0) {
+      if (!opts.dataDir) throw new Error('Un portail en mémoire ne peut pas redémarrer.');
+      await stop();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      const next = await open(portal.port);
+      portal.database = next.database;
+      portal.app = next.app;
+      portal.restarts++;
+    },
+    close: stop,
+  };
+  if (!opts.seeded) await seedBase(portal);
   return portal;
 }
 
@@ -90,7 +129,14 @@ export interface TestRegister {
 
 export async function openRegister(
   posteCode: string,
-  opts: { pageSize?: number; dir?: string; background?: boolean; intervalMs?: number } = {},
+  opts: {
+    pageSize?: number;
+    dir?: string;
+    background?: boolean;
+    intervalMs?: number;
+    timeoutMs?: number;
+    backoffCapMs?: number;
+  } = {},
 ): Promise<TestRegister> {
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'guichet-sync-'));
   const dbFile = path.join(dir, `registre-${posteCode}.sqlite`);
@@ -121,11 +167,11 @@ export async function openRegister(
         background: opts.background ?? false,
         pageSize: opts.pageSize ?? 500,
         fetch: netFetch,
-        timeoutMs: 5000,
+        timeoutMs: opts.timeoutMs ?? 5000,
         // Fast enough for a test to watch the timer and its backoff.
         intervalMs: opts.intervalMs ?? 100,
         backoffBaseMs: 50,
-        backoffCapMs: 400,
+        backoffCapMs: opts.backoffCapMs ?? 400,
       },
     });
   } finally {
@@ -162,10 +208,18 @@ function restoreEnv(key: string, value: string | undefined): void {
   else process.env[key] = value;
 }
 
-/** Enrols the register and runs its first sync (the whole commune, page by page). */
-export async function enrolAndSync(portal: LivePortal, reg: TestRegister, posteCode: string) {
+/**
+ * Enrols the register and runs its first sync (the whole commune, page by page). portalUrl: the
+ * address the register is given (a proxy in front of the portal), the portal's own by default.
+ */
+export async function enrolAndSync(
+  portal: LivePortal,
+  reg: TestRegister,
+  posteCode: string,
+  portalUrl: string = portal.url,
+) {
   const code = await portal.issueCode(posteCode);
-  await reg.call('sync.enrol', { portalUrl: portal.url, code });
+  await reg.call('sync.enrol', { portalUrl, code });
   const status = await reg.call('sync.now', {});
   if (status.lastError) throw new Error(status.lastError);
   openTill(reg.core.sqlite, { now: new Date(), posteCode });
