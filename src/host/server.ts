@@ -4,9 +4,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import pino, { type Logger } from 'pino';
+import { IMPORT_MAX_REQUEST_BYTES, type HandlerName } from '../shared/contract';
 import type { AppError } from '../shared/errors';
 import type { Result } from '../shared/result';
 import { openCore, type Core } from '../core/core';
@@ -24,6 +25,16 @@ import {
 
 /** Large enough for any handler argument, small enough that a flood cannot exhaust memory. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/**
+ * Handlers that carry whole files (base64 in JSON): each gets its own route with a limit just
+ * above what its contract accepts, so the core's French refusal of a too-large file is what
+ * the agent sees, not the transport's 413. Every other handler keeps the small default.
+ */
+export const LARGE_BODY_LIMITS: Partial<Record<HandlerName, number>> = {
+  'import.preview': IMPORT_MAX_REQUEST_BYTES,
+  'import.apply': IMPORT_MAX_REQUEST_BYTES,
+};
 
 export interface HostAppOptions {
   core: Core;
@@ -113,13 +124,23 @@ export async function buildHostApp(opts: HostAppOptions) {
     return reply.code(404).type('text/plain; charset=utf-8').send(hostErrors.notFound.message);
   });
 
-  app.post<{ Params: { name: string } }>('/api/:name', async (request, reply) => {
+  const dispatch = async (name: string, request: FastifyRequest, reply: FastifyReply) => {
     const token = headerValue(request.headers[SESSION_HEADER]) ?? null;
     // Typed results, failures included, travel with HTTP 200: the status code only speaks for
     // the transport, the Result for the register.
-    const result = await opts.core.send(request.params.name, request.body ?? {}, token || null);
+    const result = await opts.core.send(name, request.body ?? {}, token || null);
     return reply.code(200).header('cache-control', 'no-store').send(result);
-  });
+  };
+  app.post<{ Params: { name: string } }>('/api/:name', async (request, reply) =>
+    dispatch(request.params.name, request, reply),
+  );
+  // Static routes win over the parametric one in Fastify's router, and a route's bodyLimit
+  // overrides the content-type parser's.
+  for (const [name, limit] of Object.entries(LARGE_BODY_LIMITS)) {
+    app.post(`/api/${name}`, { bodyLimit: limit }, async (request, reply) =>
+      dispatch(name, request, reply),
+    );
+  }
 
   if (existsSync(path.join(opts.webDir, 'index.html'))) {
     await app.register(fastifyStatic, {

@@ -22,6 +22,13 @@ export const IMPORT_MAX_LISTED_ERRORS = 200;
  */
 const MAX_BASE64_CHARS = Math.ceil((IMPORT_MAX_FILE_BYTES * 4) / 3) + 4096;
 
+/**
+ * The largest request a transport must let through for import.preview and import.apply: the
+ * three files at their cap plus room for the names and a slightly oversized file, so that the
+ * handler, not the transport, refuses it with its French message.
+ */
+export const IMPORT_MAX_REQUEST_BYTES = 3 * (MAX_BASE64_CHARS + 1024) + 1024 * 1024;
+
 export const importFileSchema = z.object({
   /** The file's name as the régisseur picked it, for the messages and the journal. */
   name: z.string().trim().min(1).max(255),
