@@ -143,6 +143,21 @@ describe('refusals before the core runs', () => {
     expect(failedLogins('mandataire')).toBe(before);
   });
 
+  it('lets a multi-megabyte import file reach the core, which answers with a typed Result', async () => {
+    // 2 MB of base64: far above the default limit, well within the import's own. The core
+    // runs (and refuses the call without a session) instead of the transport's bare 413.
+    const file = { name: 'familles.csv', contentBase64: 'A'.repeat(2 * 1024 * 1024) };
+    const res = await api('import.preview', JSON.stringify({ families: file }));
+    expect(res.status).toBe(200);
+    expect(res.json()).toMatchObject({ ok: false, error: { code: 'NON_AUTHENTIFIE' } });
+    // The same body on any other handler is still refused by the transport.
+    expectRefusal(
+      await api('families.search', JSON.stringify({ query: 'x', file })),
+      413,
+      'REQUETE_TROP_VOLUMINEUSE',
+    );
+  });
+
   it('refuses a body that is not JSON (form posts, text/plain) with 415', async () => {
     const before = failedLogins('mandataire');
     for (const type of [
