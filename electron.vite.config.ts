@@ -37,7 +37,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: path.join(root, 'out', 'main'),
-      lib: { entry: path.join(root, 'src', 'main', 'index.ts') },
+      // The backup verification runs in a worker thread (src/core/admin/backup-verify.ts), which
+      // loads out/main/verify-worker.js, beside index.js and the shared chunks.
+      lib: {
+        entry: {
+          index: path.join(root, 'src', 'main', 'index.ts'),
+          'verify-worker': path.join(root, 'src', 'core', 'admin', 'verify-worker.ts'),
+        },
+      },
       // Runtime dependencies stay in node_modules and are loaded by Node at run time, as in any
       // Node program; better-sqlite3 in particular is a native module that cannot be bundled.
       externalizeDeps: { include: ['better-sqlite3'] },

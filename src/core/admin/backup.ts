@@ -1,103 +1,24 @@
 // Writing one backup: SQLite's online backup of the open database (the register keeps working
-// while the pages are copied), turned into a single self-contained file (journal_mode DELETE,
-// so no -wal or -shm must travel with it), checked by reading it back, and only then given its
-// final name and recorded in the technical journal with its size and SHA-256.
+// while the pages are copied, a few at each turn of the event loop), turned into a single
+// self-contained file (journal_mode DELETE, so no -wal or -shm must travel with it), checked by
+// reading it back in a worker thread (backup-verify.ts), and only then given its final name and
+// recorded in the technical journal with its size and SHA-256.
 import { renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChainReport, LedgerReport } from '../../shared/contract';
-import { verifyAll } from '../journal/verify';
-import { fileSha256 } from '../journal/start-events';
+import type { Logger } from 'pino';
+import type { BackupCheck } from './backup-check';
+import { verifyBackupFile } from './backup-verify';
 
-export interface BackupCheck {
-  ok: boolean;
-  /** French, naming what is wrong: the SQLite check, or the first broken journal entry. */
-  problem: string | null;
-  operations: { lastSeq: number; lastHash: string } | null;
-  technique: { lastSeq: number; lastHash: string } | null;
-}
-
-function chainProblem(label: string, c: ChainReport): string | null {
-  return c.ok || !c.firstError
-    ? null
-    : `${label}, écriture n° ${c.firstError.seq} : ${c.firstError.message}`;
-}
-
-function ledgerProblem(l: LedgerReport): string | null {
-  return l.ok || !l.firstError ? null : `Registre des paiements : ${l.firstError.message}`;
-}
+export type { BackupCheck } from './backup-check';
 
 /**
- * The checks a backup must pass before it is kept or restored: SQLite's integrity_check (pages,
- * indexes), then both journal chains and the ledger against them (verifyAll). Runs on an open
- * connection so the restore can check a copy it has just migrated.
+ * Pages copied per step of the online backup; better-sqlite3 runs one step per turn of the event
+ * loop, so this bounds how long the copy holds the core's thread at a time. Measured on the
+ * 512 MB base (tests/bench/benches/backup.ts, busy machine): 100 pages (400 kB) kept
+ * the longest stall of the copy near 100 ms; 1,000 pages let it reach 565 ms.
  */
-export function checkDatabase(sqlite: Database.Database): BackupCheck {
-  const integrity = sqlite.pragma('integrity_check', { simple: false }) as {
-    integrity_check: string;
-  }[];
-  const messages = integrity.map((r) => r.integrity_check);
-  if (messages.length !== 1 || messages[0] !== 'ok') {
-    return {
-      ok: false,
-      problem: `Fichier SQLite endommagé : ${messages.slice(0, 3).join(' ; ')}`,
-      operations: null,
-      technique: null,
-    };
-  }
-  let reports;
-  try {
-    reports = verifyAll(sqlite);
-  } catch (e) {
-    return {
-      ok: false,
-      problem: `Structure illisible par cette version de Guichet : ${(e as Error).message}`,
-      operations: null,
-      technique: null,
-    };
-  }
-  const problem =
-    chainProblem('Journal des opérations', reports.operations) ??
-    chainProblem('Journal des événements techniques', reports.technique) ??
-    ledgerProblem(reports.ledger);
-  return {
-    ok: problem === null,
-    problem,
-    operations: { lastSeq: reports.operations.lastSeq, lastHash: reports.operations.lastHash },
-    technique: { lastSeq: reports.technique.lastSeq, lastHash: reports.technique.lastHash },
-  };
-}
-
-/** Opens a backup file read-only and checks it. */
-export function checkBackupFile(file: string, nativeBinding?: string): BackupCheck {
-  let db: Database.Database;
-  try {
-    db = new Database(file, {
-      readonly: true,
-      fileMustExist: true,
-      ...(nativeBinding ? { nativeBinding } : {}),
-    });
-  } catch (e) {
-    return {
-      ok: false,
-      problem: `Fichier illisible : ${(e as Error).message}`,
-      operations: null,
-      technique: null,
-    };
-  }
-  try {
-    return checkDatabase(db);
-  } catch (e) {
-    return {
-      ok: false,
-      problem: `Fichier illisible : ${(e as Error).message}`,
-      operations: null,
-      technique: null,
-    };
-  } finally {
-    db.close();
-  }
-}
+export const BACKUP_PAGES_PER_STEP = 100;
 
 export interface WrittenBackup {
   fileName: string;
@@ -126,13 +47,13 @@ export async function writeBackup(
   sqlite: Database.Database,
   dir: string,
   fileName: string,
-  opts: { nativeBinding?: string } = {},
+  opts: { nativeBinding?: string | undefined; log?: Logger | undefined } = {},
 ): Promise<WrittenBackup> {
   const started = Date.now();
   const file = path.join(dir, fileName);
   const partial = `${file}.partiel`;
   try {
-    await sqlite.backup(partial);
+    await sqlite.backup(partial, { progress: () => BACKUP_PAGES_PER_STEP });
     const copy = new Database(
       partial,
       opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {},
@@ -148,13 +69,16 @@ export async function writeBackup(
     rmSync(`${partial}-shm`, { force: true });
     throw e;
   }
-  const check = checkBackupFile(partial, opts.nativeBinding);
-  if (!check.ok) {
+  const { check, sha256 } = await verifyBackupFile(partial, {
+    nativeBinding: opts.nativeBinding,
+    sha256: true,
+    log: opts.log,
+  });
+  if (!check.ok || sha256 === null) {
     const invalid = `${file}.invalide`;
     renameSync(partial, invalid);
     throw new BackupCheckFailed(invalid, check);
   }
-  const sha256 = await fileSha256(partial);
   renameSync(partial, file);
   return {
     fileName,

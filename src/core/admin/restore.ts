@@ -7,7 +7,8 @@
 // technical journal says from which file, and which entries of the replaced database it does
 // not hold.
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { JournalBook, RestoreResult } from '../../shared/contract';
@@ -16,7 +17,7 @@ import { migrate } from '../db/migrate';
 import { DomainError } from '../errors';
 import { appendJournal, journalTables } from '../journal/chain';
 import { fileSha256 } from '../journal/start-events';
-import { checkDatabase } from './backup';
+import { verifyBackupFile } from './backup-verify';
 import { parseBackupName } from './backup-files';
 import { journaledBackups } from './backup-journal';
 import { backupDirOf, posteCodeOf } from './machine-settings';
@@ -192,9 +193,11 @@ export async function restoreBackup(
     throw refusal(fileName, problem);
   };
 
-  // What is checked is the very copy that will be swapped in.
+  // What is checked is the very copy that will be swapped in. The copy and every read of it
+  // below leave the core's thread free: a 512 MB register takes seconds to copy and half a
+  // minute to check, and the counter keeps working meanwhile.
   try {
-    copyFileSync(source, copy);
+    await copyFile(source, copy);
   } catch (e) {
     refuse(
       `la copie de travail n’a pas pu être écrite dans le dossier des données (${(e as NodeJS.ErrnoException).code ?? 'erreur'}). Vérifiez la place disponible sur le disque.`,
@@ -209,7 +212,16 @@ export async function restoreBackup(
   }
   const { opened, applied, problem } = await openCopy(copy, rt);
   if (!opened) return refuse(problem);
-  const check = checkDatabase(opened);
+  // The worker reads the copy through a connection of its own: what the migrations wrote goes
+  // into the file first, so that it does not depend on this connection's WAL.
+  let check;
+  try {
+    opened.pragma('wal_checkpoint(TRUNCATE)');
+    ({ check } = await verifyBackupFile(copy, { nativeBinding: rt.nativeBinding, log: ctx.log }));
+  } catch (e) {
+    opened.close();
+    return refuse(`la copie n’a pas pu être vérifiée (${(e as Error).message})`);
+  }
   if (!check.ok) {
     opened.close();
     refuse(check.problem ?? 'vérification échouée');

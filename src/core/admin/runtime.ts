@@ -122,7 +122,8 @@ export function createBackupService(deps: BackupDeps): BackupService {
     let written;
     try {
       written = await writeBackup(sqlite, dir, fileName, {
-        ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
+        nativeBinding: deps.nativeBinding,
+        log: deps.log,
       });
     } catch (e) {
       if (e instanceof BackupCheckFailed) {

@@ -34,6 +34,13 @@ afterEach(() => {
   t = null;
 });
 
+/**
+ * How long a test waits for a backup made on a timer. Each backup's check starts a worker thread
+ * that, run from the sources, loads them through tsx: seconds on a busy machine.
+ */
+const BACKUP_WAIT_MS = 60_000;
+const slow = { timeout: 120_000 };
+
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function techEntries(f: FileCore, kind: string): Record<string, unknown>[] {
@@ -131,19 +138,19 @@ describe('the backup after a till closing', () => {
   });
 });
 
-describe('the daily backup', () => {
+describe('the daily backup', slow, () => {
   it('is made at start when the newest backup is more than 24 hours old, then on a timer', async () => {
     t = await openFileCore({ core: { backupSchedule: { firstCheckMs: 0, everyMs: 20 } } });
     const daily = () =>
       listBackupFiles(t?.backupDir ?? '').filter((f) => f.reason === 'quotidienne');
-    await vi.waitFor(() => expect(daily()).toHaveLength(1), { timeout: 5000 });
+    await vi.waitFor(() => expect(daily()).toHaveLength(1), { timeout: BACKUP_WAIT_MS });
     // Within 24 hours, the timer's checks make nothing more.
     t.clock.ms += 23 * 3_600_000;
     await new Promise((r) => setTimeout(r, 200));
     await t.core.backupsIdle();
     expect(daily()).toHaveLength(1);
     t.clock.ms += 2 * 3_600_000;
-    await vi.waitFor(() => expect(daily()).toHaveLength(2), { timeout: 5000 });
+    await vi.waitFor(() => expect(daily()).toHaveLength(2), { timeout: BACKUP_WAIT_MS });
     expect(daily().map((f) => f.createdAt.toISOString())).toEqual([
       '2026-03-17T10:30:00.000Z',
       '2026-03-16T09:30:00.000Z',
@@ -234,7 +241,7 @@ describe('backups on demand', () => {
   });
 });
 
-describe('rotation', () => {
+describe('rotation', slow, () => {
   const name = (day: number, hour: number, reason: string) =>
     `guichet-2026-03-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}0000Z-${reason}.sqlite`;
 
@@ -284,7 +291,7 @@ describe('rotation', () => {
       await vi.waitFor(
         () => expect(existsSync(path.join(dir, 'sauvegardes', expected))).toBe(true),
         {
-          timeout: 5000,
+          timeout: BACKUP_WAIT_MS,
         },
       );
       await t.core.backupsIdle();

@@ -14,10 +14,14 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lockFileOf } from '../../../src/core/admin/lock';
 import { ledgerSnapshot } from '../fixtures';
 import { chequePayment, openFileCore, tempDir, type FileCore } from './admin-fixtures';
+
+// Every backup and restore checks its file in a worker thread that, run from the sources,
+// loads them through tsx: seconds per check on a busy machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 const scratchDirs: string[] = [];
 /** A temporary folder removed after the test. */
