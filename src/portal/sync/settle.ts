@@ -65,6 +65,74 @@ function sourceColumns(source: MoneySource) {
   };
 }
 
+export interface PlannedConflict {
+  kind: (typeof paymentConflict.$inferInsert)['kind'];
+  amountCents: number;
+  detail: string;
+  proposedResolution: 'avoir' | 'remboursement' | null;
+}
+
+/**
+ * What putting `amount` on the invoice reveals (flags of the allocation, conflicts to open),
+ * without writing anything: the push's batched path and settleInvoice below share these rules,
+ * so a payment gets the same flags and conflicts whichever path applies it.
+ */
+export function planSettlement(
+  inv: LockedInvoice,
+  amount: number,
+  source: Pick<MoneySource, 'kind' | 'takenAt'>,
+): { flags: string[]; conflicts: PlannedConflict[] } {
+  const flags: string[] = [];
+  const conflicts: PlannedConflict[] = [];
+  const owed = inv.status === 'annulee' ? 0 : inv.amountCents;
+  const before = inv.paidCents;
+  const after = before + amount;
+  const excess = Math.max(0, after - owed) - Math.max(0, before - owed);
+  const resolution = inv.allowCredit ? 'avoir' : 'remboursement';
+  const fromCounter = source.kind !== 'online_payment';
+
+  if (inv.status === 'annulee') {
+    flags.push('facture_annulee');
+    conflicts.push({
+      kind: 'paiement_facture_annulee',
+      amountCents: amount,
+      detail: portalText.onCancelled(inv.number, amount),
+      proposedResolution: resolution,
+    });
+  } else {
+    if (excess > 0) {
+      flags.push('trop_percu');
+      conflicts.push({
+        kind: 'trop_percu',
+        amountCents: excess,
+        detail: portalText.overpaid(inv.number, excess, resolution),
+        proposedResolution: resolution,
+      });
+    }
+    if (inv.status === 'tresorerie' && fromCounter) {
+      flags.push('apres_tresorerie');
+      const takenBefore = source.takenAt.getTime() < inv.statusChangedAt.getTime();
+      conflicts.push({
+        kind: 'paiement_apres_tresorerie',
+        amountCents: amount,
+        detail: portalText.afterTresorerie(inv.number, amount, takenBefore),
+        proposedResolution: null,
+      });
+    }
+    if (inv.status === 'prelevement' && fromCounter) {
+      flags.push('facture_en_prelevement');
+      conflicts.push({
+        kind: 'paiement_facture_prelevement',
+        amountCents: amount,
+        detail: portalText.onDirectDebit(inv.number, amount),
+        proposedResolution: null,
+      });
+    }
+  }
+  if (fromCounter && inv.onlineLockLive) flags.push('paiement_en_ligne_en_cours');
+  return { flags, conflicts };
+}
+
 /**
  * Adds `amount` to the invoice's paid total (counter or online column), records the conflicts
  * this reveals and returns the allocation's flags. The invoice must be locked by the caller.
@@ -77,76 +145,31 @@ export async function settleInvoice(
   now: Date,
   effects: OpEffects,
 ): Promise<string[]> {
-  const flags: string[] = [];
-  const conflict = async (
-    kind: (typeof paymentConflict.$inferInsert)['kind'],
-    amountCents: number,
-    detail: string,
-    proposedResolution: 'avoir' | 'remboursement' | null,
-  ) => {
+  const { flags, conflicts } = planSettlement(inv, amount, source);
+  for (const c of conflicts) {
     const [row] = await tx
       .insert(paymentConflict)
       .values({
-        kind,
+        kind: c.kind,
         invoiceId: inv.id,
-        amountCents,
+        amountCents: c.amountCents,
         ...sourceColumns(source),
-        proposedResolution,
-        detail,
+        proposedResolution: c.proposedResolution,
+        detail: c.detail,
         detectedAt: now,
       })
       .returning({ ref: paymentConflict.ref });
-    if (row) effects.conflicts.push({ ref: row.ref, kind, invoiceNumber: inv.number, amountCents });
-  };
-
-  const owed = inv.status === 'annulee' ? 0 : inv.amountCents;
-  const before = inv.paidCents;
-  const after = before + amount;
-  const excess = Math.max(0, after - owed) - Math.max(0, before - owed);
-  const resolution = inv.allowCredit ? 'avoir' : 'remboursement';
-  const fromCounter = source.kind !== 'online_payment';
-
-  if (inv.status === 'annulee') {
-    flags.push('facture_annulee');
-    await conflict(
-      'paiement_facture_annulee',
-      amount,
-      portalText.onCancelled(inv.number, amount),
-      resolution,
-    );
-  } else {
-    if (excess > 0) {
-      flags.push('trop_percu');
-      await conflict(
-        'trop_percu',
-        excess,
-        portalText.overpaid(inv.number, excess, resolution),
-        resolution,
-      );
-    }
-    if (inv.status === 'tresorerie' && fromCounter) {
-      flags.push('apres_tresorerie');
-      const takenBefore = source.takenAt.getTime() < inv.statusChangedAt.getTime();
-      await conflict(
-        'paiement_apres_tresorerie',
-        amount,
-        portalText.afterTresorerie(inv.number, amount, takenBefore),
-        null,
-      );
-    }
-    if (inv.status === 'prelevement' && fromCounter) {
-      flags.push('facture_en_prelevement');
-      await conflict(
-        'paiement_facture_prelevement',
-        amount,
-        portalText.onDirectDebit(inv.number, amount),
-        null,
-      );
+    if (row) {
+      effects.conflicts.push({
+        ref: row.ref,
+        kind: c.kind,
+        invoiceNumber: inv.number,
+        amountCents: c.amountCents,
+      });
     }
   }
-  if (fromCounter && inv.onlineLockLive) flags.push('paiement_en_ligne_en_cours');
   for (const flag of flags) effects.flags.push({ invoiceNumber: inv.number, flag });
-
+  const fromCounter = source.kind !== 'online_payment';
   await tx
     .update(invoice)
     .set(
@@ -155,7 +178,7 @@ export async function settleInvoice(
         : { onlinePaidCents: sql`${invoice.onlinePaidCents} + ${amount}`, updatedAt: now },
     )
     .where(eq(invoice.id, inv.id));
-  inv.paidCents = after;
+  inv.paidCents += amount;
   return flags;
 }
 
