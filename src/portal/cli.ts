@@ -13,6 +13,7 @@ import { portalText } from './messages';
 import { importBundle } from './ordonnateur/import';
 import { seedPortal } from './seed/seed';
 import { buildPortalApp, listenPortal } from './server';
+import { DEFAULT_SANDBOX_PORT, startSandbox, type SandboxApp } from './payfip/sandbox/server';
 import { readFile } from 'node:fs/promises';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -111,6 +112,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           log,
           ...(Number.isInteger(asked) && asked > 0 && asked <= 200_000 ? { families: asked } : {}),
         });
+        // The demo pays online in the PayFiP sandbox (régies in test mode, saisie T); régies
+        // in activation or production (X, W) always use the real service.
+        let sandbox: SandboxApp | null = null;
+        if (!values.empty && env.GUICHET_PAYFIP_SANDBOX !== 'non') {
+          const rawSandbox = env.GUICHET_PAYFIP_SANDBOX_PORT ?? String(DEFAULT_SANDBOX_PORT);
+          sandbox = await startSandbox({
+            host: '127.0.0.1',
+            port: /^\d{1,5}$/.test(rawSandbox) ? Number(rawSandbox) : DEFAULT_SANDBOX_PORT,
+          });
+          out(`Bac à sable PayFiP : ${sandbox.url}`);
+        }
+        let publicUrl = env.GUICHET_PORTAL_PUBLIC_URL;
         const app = await buildPortalApp({
           database,
           masterKey: key,
@@ -118,8 +131,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           logger: log,
           // Mails written as files (no SMTP) belong with the rest of this portal's data.
           family: { mailDir: env.GUICHET_PORTAL_MAIL_DIR || path.join(opts.dataDir, 'mails') },
+          payfip: {
+            testEndpoint: env.GUICHET_PAYFIP_TEST_URL ?? sandbox?.endpoint,
+            productionEndpoint: env.GUICHET_PAYFIP_URL,
+            publicUrl: () => publicUrl ?? '',
+          },
         });
+        if (sandbox) {
+          const started = sandbox;
+          app.addHook('onClose', async () => started.close());
+        }
         const running = await listenPortal(app, values.host ?? '127.0.0.1', port);
+        publicUrl ??= running.url;
         out(portalText.cliListening(running.url, describe(opts.target)));
         let stopping = false;
         const stop = () => {

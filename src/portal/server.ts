@@ -1,8 +1,9 @@
-// The portal's HTTP service (Fastify). Three families of routes:
+// The portal's HTTP service (Fastify). Its families of routes:
 //   /sync/v1/*   the sync protocol of registers (PROTOCOL.md), signed per counter;
 //   /admin/v1/*  the administrator's API, behind a bearer token (GUICHET_PORTAL_ADMIN_TOKEN);
 //   /family/v1/* what the family portal pages read (public, knowledge-gated for now);
-//   /famille/*   the family pages themselves (HTML, family-web/plugin.ts).
+//   /famille/*   the family pages themselves (HTML, family-web/plugin.ts);
+//   /payfip/*    PayFiP's notification and the payer's return (payfip/routes.ts).
 // Every error answer is JSON { code, message, details? } with a French message.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -21,10 +22,21 @@ import { portalText } from './messages';
 import { importBundle, setInvoiceStatus } from './ordonnateur/import';
 import { PROTOCOL_VERSION, type CounterInfo, type ProtocolError } from '../shared/sync/schemas';
 import { readChanges } from './sync/changes';
-import { familyWebPlugin, type FamilyWebOptions } from './family-web/plugin';
+import { familyMailer, familyWebPlugin, type FamilyWebOptions } from './family-web/plugin';
+import {
+  createPayfipService,
+  type PayfipService,
+  type PayfipServiceOptions,
+} from './payfip/attempts';
+import { PAYFIP_ENDPOINT } from './payfip/client';
+import { payfipRoutes } from './payfip/routes';
 import { pushOps } from './sync/push';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The PayFiP service (tests and the CLI reach the poller and checks through it). */
+    payfip?: PayfipService;
+  }
   interface FastifyRequest {
     rawBody: Buffer | null;
     counter: AuthenticatedCounter | null;
@@ -45,6 +57,15 @@ export interface PortalAppOptions {
   now?: () => Date;
   /** The family pages under /famille (mail, cookies, limits); defaults suit the demo. */
   family?: Partial<Omit<FamilyWebOptions, 'db' | 'masterKey' | 'now'>>;
+  /** Online payment through PayFiP (endpoints, public address, poller); see payfip/. */
+  payfip?: PayfipPortalOptions;
+}
+
+export interface PayfipPortalOptions extends Partial<
+  Omit<PayfipServiceOptions, 'db' | 'now' | 'log' | 'mailer'>
+> {
+  /** How often pending attempts are re-checked (default 60 s); null: never by itself. */
+  pollIntervalMs?: number | null;
 }
 
 function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -271,15 +292,59 @@ export async function buildPortalApp(opts: PortalAppOptions) {
     return send(reply, 200, payable);
   });
 
+  // PayFiP: the régies in test mode (saisie T) use the test endpoint (the sandbox in the demo),
+  // the others the real service. Its notification and the browser return have their own
+  // encapsulated context (form bodies), like the family pages below.
+  const mailer = familyMailer(opts.family ?? {});
+  const payfipOpts = opts.payfip ?? {};
+  const payfip = createPayfipService({
+    ...payfipOpts,
+    publicUrl:
+      payfipOpts.publicUrl ?? opts.family?.publicUrl ?? process.env.GUICHET_PORTAL_PUBLIC_URL,
+    db,
+    now,
+    log: opts.logger,
+    mailer,
+  });
+  await app.register(payfipRoutes, { service: payfip });
+  const paymentOrigins = [
+    ...new Set(
+      [payfipOpts.testEndpoint, payfipOpts.productionEndpoint ?? PAYFIP_ENDPOINT]
+        .filter((e): e is string => Boolean(e))
+        .map((e) => new URL(e).origin),
+    ),
+  ];
+
   // The family pages (HTML, forms, their own cookies and error pages) live in their own
   // encapsulated context, so none of their parsers or hooks reaches the APIs above.
   await app.register(familyWebPlugin, {
     prefix: '/famille',
     ...opts.family,
+    mailer,
+    payfip,
+    paymentOrigins,
     db,
     masterKey: opts.masterKey,
     now,
   });
+
+  const pollEvery = payfipOpts.pollIntervalMs === undefined ? 60_000 : payfipOpts.pollIntervalMs;
+  if (pollEvery !== null) {
+    let polling = false;
+    const timer = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      payfip
+        .pollOnce()
+        .catch((err: unknown) => app.log.error({ err }, 'PayFiP : tour de vérification en échec'))
+        .finally(() => {
+          polling = false;
+        });
+    }, pollEvery);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  app.decorate('payfip', payfip);
 
   app.get('/health', async (_request, reply) =>
     send(reply, 200, {

@@ -79,7 +79,7 @@ describe('migrations du portail', () => {
     await expect(migratePortal(session, shipped.slice(0, 1))).rejects.toMatchObject({
       code: 'BASE_INCOMPATIBLE',
       message: expect.stringMatching(
-        /version plus récente de Guichet \(3 migrations, cette version en connaît 1\)/,
+        /version plus récente de Guichet \(4 migrations, cette version en connaît 1\)/,
       ),
     });
     expect(await applied()).toHaveLength(4);

@@ -30,6 +30,8 @@ export interface FamilyRegie {
   creditorLabel: string;
   cashCeilingCents: number;
   acceptedModes: string[];
+  /** The régie takes payments online (PayFiP mode accepted and a numcli configured). */
+  payfip: boolean;
   /** Counts per tab, for the tab labels. */
   counts: Record<InvoiceTab, number>;
 }
@@ -97,6 +99,7 @@ export async function familyRegies(db: Executor, familyId: number): Promise<Fami
       creditorLabel: regie.creditorLabel,
       cashCeilingCents: regie.cashCeilingCents,
       acceptedModes: regie.acceptedModes,
+      numcli: regie.numcli,
     })
     .from(familyAccount)
     .innerJoin(regie, eq(regie.id, familyAccount.regieId))
@@ -118,7 +121,8 @@ export async function familyRegies(db: Executor, familyId: number): Promise<Fami
       const tab = tabOf(invoiceState(i.status, i.amountCents, i.paidCents));
       if (tab) c[tab]++;
     }
-    return { ...r, counts: c };
+    const { numcli, ...rest } = r;
+    return { ...rest, payfip: numcli !== null && r.acceptedModes.includes('payfip'), counts: c };
   });
 }
 

@@ -59,6 +59,8 @@ import {
 import { familyText } from './text';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './throttle';
 import { deriveKey } from './tokens';
+import type { PayfipService } from '../payfip/attempts';
+import { payfipFamilyRoutes } from '../payfip/family-routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -92,6 +94,30 @@ export interface FamilyWebOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   /** How often queued invoice alerts are mailed; null: never by itself (tests call it). */
   alertIntervalMs?: number | null;
+  /** Online payment (src/portal/payfip); absent: no « Payer en ligne ». */
+  payfip?: PayfipService | undefined;
+  /** Origins the browser may be sent to after a form (the PayFiP payment pages). */
+  paymentOrigins?: string[] | undefined;
+}
+
+/** The mailer of the family pages: the caller's, else SMTP or .eml files (see mailer.ts). */
+export function familyMailer(
+  opts: Pick<FamilyWebOptions, 'mailer' | 'smtpUrl' | 'mailDir' | 'mailFrom'>,
+): Mailer {
+  return (
+    opts.mailer ??
+    createMailer({
+      smtpUrl: opts.smtpUrl ?? process.env.PORTAL_SMTP_URL,
+      folder:
+        opts.mailDir ??
+        process.env.GUICHET_PORTAL_MAIL_DIR ??
+        path.join(repoRoot, '.data', 'portal', 'mails'),
+      from:
+        opts.mailFrom ??
+        process.env.PORTAL_MAIL_FROM ??
+        'Espace familles <ne-pas-repondre@guichet.invalid>',
+    })
+  );
 }
 
 function str(body: unknown, key: string): string {
@@ -107,19 +133,7 @@ export async function familyWebPlugin(app: FastifyInstance, opts: FamilyWebOptio
     throttle: { ...DEFAULT_THROTTLE, ...opts.throttle },
   };
   const ticketKey = deriveKey(opts.masterKey, 'activation-ticket');
-  const mailer =
-    opts.mailer ??
-    createMailer({
-      smtpUrl: opts.smtpUrl ?? process.env.PORTAL_SMTP_URL,
-      folder:
-        opts.mailDir ??
-        process.env.GUICHET_PORTAL_MAIL_DIR ??
-        path.join(repoRoot, '.data', 'portal', 'mails'),
-      from:
-        opts.mailFrom ??
-        process.env.PORTAL_MAIL_FROM ??
-        'Espace familles <ne-pas-repondre@guichet.invalid>',
-    });
+  const mailer = familyMailer(opts);
   const secure = opts.secureCookies ?? 'auto';
   const limit = opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 };
   const css = readFileSync(path.join(here, 'static', 'famille.css'));
@@ -205,6 +219,9 @@ export async function familyWebPlugin(app: FastifyInstance, opts: FamilyWebOptio
     if (request.method === 'POST') app.csrfProtection(request, reply, done);
     else done();
   });
+  // « Payer en ligne » posts here and is redirected to PayFiP's page: browsers apply
+  // form-action to that redirect, so PayFiP's origins are allowed as well.
+  const formActionSources = ["'self'", ...(opts.paymentOrigins ?? [])].join(' ');
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
@@ -213,7 +230,7 @@ export async function familyWebPlugin(app: FastifyInstance, opts: FamilyWebOptio
     reply.header('x-frame-options', 'DENY');
     reply.header(
       'content-security-policy',
-      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formActionSources}; frame-ancestors 'none'; base-uri 'none'`,
     );
     return payload;
   });
@@ -499,6 +516,7 @@ export async function familyWebPlugin(app: FastifyInstance, opts: FamilyWebOptio
         tab,
         invoices,
         notice: q.info === 'active' ? familyText.activationDone : null,
+        onlinePayment: Boolean(opts.payfip),
       }),
     );
   });
@@ -518,6 +536,15 @@ export async function familyWebPlugin(app: FastifyInstance, opts: FamilyWebOptio
       )
       .send(Buffer.from(bytes));
   });
+
+  if (opts.payfip)
+    payfipFamilyRoutes(app, {
+      service: opts.payfip,
+      requireFamily,
+      context,
+      html,
+      baseUrl: publicUrl,
+    });
 
   // Account.
   const accountPage = async (

@@ -37,7 +37,7 @@ export const bundleRegieSchema = z.object({
   serviceName: text(160),
   serviceAddress: text(240),
   servicePhone: optionalText(40),
-  onlineLockMinutes: z.number().int().min(1).max(1440).default(60),
+  onlineLockMinutes: z.number().int().min(1).max(1440).default(120),
 });
 
 export const bundleResponsableSchema = z.object({

@@ -4,7 +4,7 @@ import { formatDate, formatInstant } from '../../../shared/dates';
 import { formatEuro } from '../../../shared/money';
 import type { FamilyInvoice, FamilyRegie, InvoiceTab } from '../invoices';
 import { familyText } from '../text';
-import { BASE, Layout, Notice, type PageContext } from './layout';
+import { BASE, Csrf, Layout, Notice, type PageContext } from './layout';
 
 export const tabSlugs: Record<InvoiceTab, string> = {
   a_payer: 'a-payer',
@@ -44,18 +44,52 @@ function HowToPay({ regie }: { regie: FamilyRegie }) {
         {m.has('carte') ? <li>Par carte bancaire au guichet.</li> : null}
         {m.has('cesu') ? <li>Par CESU, au guichet.</li> : null}
         {m.has('cheque_vacances') ? <li>Par chèques-vacances, au guichet.</li> : null}
+        {regie.payfip ? (
+          <li>
+            En ligne par carte bancaire ou prélèvement (PayFiP) : cochez la facture puis « Payer en
+            ligne ». Les factures de services différents se paient séparément.
+          </li>
+        ) : null}
       </ul>
     </details>
   );
 }
 
-function InvoiceCard({ inv, regie }: { inv: FamilyInvoice; regie: FamilyRegie }) {
+/** Whether the family may tick the invoice for an online payment (the portal checks again). */
+function payableOnline(inv: FamilyInvoice, regie: FamilyRegie): boolean {
+  return (
+    regie.payfip &&
+    inv.tab === 'a_payer' &&
+    inv.state !== 'prelevement' &&
+    inv.remainingCents > 0 &&
+    !inv.paymentInProgressUntil &&
+    !inv.suspendedReason
+  );
+}
+
+function InvoiceCard({
+  inv,
+  regie,
+  selectable,
+}: {
+  inv: FamilyInvoice;
+  regie: FamilyRegie;
+  selectable: boolean;
+}) {
   const titleId = `facture-${inv.number}`;
   return (
     <article className="invoice card" aria-labelledby={titleId}>
       <h3 id={titleId}>
         {inv.label} <span className="invoice-number">n° {inv.number}</span>
       </h3>
+      {selectable ? (
+        <p className="pay-choice">
+          <label>
+            <input type="checkbox" name="facture" value={inv.number} form="paiement-en-ligne" />{' '}
+            Payer en ligne cette facture ({formatEuro(inv.remainingCents)})
+          </label>
+        </p>
+      ) : null}
       <div className="badges">
         {inv.paymentInProgressUntil ? (
           <Badge kind="progress">{familyText.paymentInProgress}</Badge>
@@ -153,6 +187,7 @@ export function InvoicesPage({
   tab,
   invoices,
   notice,
+  onlinePayment = false,
 }: {
   ctx: PageContext;
   regies: FamilyRegie[];
@@ -160,7 +195,14 @@ export function InvoicesPage({
   tab: InvoiceTab;
   invoices: FamilyInvoice[];
   notice: string | null;
+  /** The portal takes online payments (PayFiP configured). */
+  onlinePayment?: boolean;
 }) {
+  const selectable = new Set(
+    onlinePayment && regie
+      ? invoices.filter((i) => payableOnline(i, regie)).map((i) => i.number)
+      : [],
+  );
   return (
     <Layout ctx={ctx} title={familyText.invoicesTitle}>
       <h1>{familyText.invoicesTitle}</h1>
@@ -212,8 +254,34 @@ export function InvoicesPage({
             {invoices.length === 0 ? (
               <p className="empty">{familyText.noInvoices[tab]}</p>
             ) : (
-              invoices.map((inv) => <InvoiceCard key={inv.number} inv={inv} regie={regie} />)
+              invoices.map((inv) => (
+                <InvoiceCard
+                  key={inv.number}
+                  inv={inv}
+                  regie={regie}
+                  selectable={selectable.has(inv.number)}
+                />
+              ))
             )}
+            {selectable.size > 0 ? (
+              // The checkboxes above belong to this form through their form attribute, so each
+              // card keeps its own layout; one payment covers the ticked invoices of this régie.
+              <form
+                id="paiement-en-ligne"
+                method="post"
+                action={`${BASE}/paiement`}
+                className="pay-form"
+              >
+                <Csrf token={ctx.csrfToken} />
+                <input type="hidden" name="regie" value={regie.code} />
+                <p>
+                  Cochez les factures de {regie.name} à régler, puis payez-les en une seule fois sur
+                  PayFiP, le service de paiement en ligne de la DGFiP (carte bancaire ou
+                  prélèvement).
+                </p>
+                <button type="submit">Payer en ligne</button>
+              </form>
+            ) : null}
           </section>
         </>
       )}
