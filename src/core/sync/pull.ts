@@ -12,6 +12,7 @@
 import type Database from 'better-sqlite3';
 import type { Change } from '../../shared/sync/schemas';
 import type { PortalClient } from './client';
+import { prepared } from '../db/prepared';
 
 export interface PullReport {
   pages: number;
@@ -44,11 +45,11 @@ export async function pullChanges(
     const at = opts.now().toISOString();
     sqlite.transaction(() => {
       // Another pull (or a restore) moved the cursor meanwhile: drop this page, ask again.
-      const now = sqlite.prepare('SELECT cursor FROM sync_state WHERE id = 1').get() as
+      const now = prepared(sqlite, 'SELECT cursor FROM sync_state WHERE id = 1').get() as
         { cursor: string } | undefined;
       if (now?.cursor !== cursor) return;
       const poste = (
-        sqlite.prepare('SELECT poste_code FROM sync_state WHERE id = 1').get() as {
+        prepared(sqlite, 'SELECT poste_code FROM sync_state WHERE id = 1').get() as {
           poste_code: string;
         }
       ).poste_code;
@@ -56,7 +57,7 @@ export async function pullChanges(
         if (applyChange(sqlite, change, poste, at)) report.applied++;
         else report.skipped++;
       }
-      sqlite.prepare('UPDATE sync_state SET cursor = ? WHERE id = 1').run(page.nextCursor);
+      prepared(sqlite, 'UPDATE sync_state SET cursor = ? WHERE id = 1').run(page.nextCursor);
     })();
     report.pages++;
     report.changes += page.changes.length;
@@ -90,42 +91,39 @@ function applyChange(sqlite: Database.Database, c: Change, poste: string, at: st
 }
 
 function mirror(sqlite: Database.Database, c: Change): void {
-  sqlite
-    .prepare(
-      `INSERT INTO sync_mirror (entity, key, data, committed_at) VALUES (?, ?, ?, ?)
+  prepared(
+    sqlite,
+    `INSERT INTO sync_mirror (entity, key, data, committed_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (entity, key) DO UPDATE SET data = excluded.data, committed_at = excluded.committed_at`,
-    )
-    .run(c.entity, c.key, c.data === null ? null : JSON.stringify(c.data), c.committedAt);
+  ).run(c.entity, c.key, c.data === null ? null : JSON.stringify(c.data), c.committedAt);
 }
 
 function communeId(sqlite: Database.Database): number {
-  const row = sqlite.prepare('SELECT min(id) AS id FROM commune').get() as { id: number | null };
+  const row = prepared(sqlite, 'SELECT min(id) AS id FROM commune').get() as { id: number | null };
   if (row.id !== null) return row.id;
   return Number(
-    sqlite
-      .prepare(
-        `INSERT INTO commune (name, address_line, postal_code, city) VALUES ('Commune', '-', '00000', '-')`,
-      )
-      .run().lastInsertRowid,
+    prepared(
+      sqlite,
+      `INSERT INTO commune (name, address_line, postal_code, city) VALUES ('Commune', '-', '00000', '-')`,
+    ).run().lastInsertRowid,
   );
 }
 
 function applyCommune(sqlite: Database.Database, d: Data): void {
-  sqlite
-    .prepare(
-      `UPDATE commune SET name = ?, address_line = ?, postal_code = ?, city = ?, siret = ?, phone = ?, portal_url = ?
+  prepared(
+    sqlite,
+    `UPDATE commune SET name = ?, address_line = ?, postal_code = ?, city = ?, siret = ?, phone = ?, portal_url = ?
         WHERE id = ?`,
-    )
-    .run(
-      str(d, 'name'),
-      str(d, 'addressLine'),
-      str(d, 'postalCode'),
-      str(d, 'city'),
-      optStr(d, 'siret'),
-      optStr(d, 'phone'),
-      optStr(d, 'portalUrl'),
-      communeId(sqlite),
-    );
+  ).run(
+    str(d, 'name'),
+    str(d, 'addressLine'),
+    str(d, 'postalCode'),
+    str(d, 'city'),
+    optStr(d, 'siret'),
+    optStr(d, 'phone'),
+    optStr(d, 'portalUrl'),
+    communeId(sqlite),
+  );
 }
 
 function applyRegie(sqlite: Database.Database, d: Data): void {
@@ -145,21 +143,19 @@ function applyRegie(sqlite: Database.Database, d: Data): void {
     optStr(d, 'servicePhone'),
   ];
   const code = str(d, 'code');
-  const updated = sqlite
-    .prepare(
-      `UPDATE regie SET name = ?, numcli = ?, payfip_saisie = ?, accepted_modes = ?, cash_ceiling_cents = ?,
+  const updated = prepared(
+    sqlite,
+    `UPDATE regie SET name = ?, numcli = ?, payfip_saisie = ?, accepted_modes = ?, cash_ceiling_cents = ?,
          float_cents = ?, creditor_label = ?, allow_credit = ?, allow_direct_debit_payment = ?, dft_account = ?,
          service_name = ?, service_address = ?, service_phone = ? WHERE code = ?`,
-    )
-    .run(...values, code);
+  ).run(...values, code);
   if (updated.changes === 0) {
-    sqlite
-      .prepare(
-        `INSERT INTO regie (name, numcli, payfip_saisie, accepted_modes, cash_ceiling_cents, float_cents,
+    prepared(
+      sqlite,
+      `INSERT INTO regie (name, numcli, payfip_saisie, accepted_modes, cash_ceiling_cents, float_cents,
            creditor_label, allow_credit, allow_direct_debit_payment, dft_account, service_name, service_address,
            service_phone, code, commune_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(...values, code, communeId(sqlite));
+    ).run(...values, code, communeId(sqlite));
   }
 }
 
@@ -212,25 +208,26 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
   const code = str(d, 'code');
   const responsables = (Array.isArray(d.responsables) ? d.responsables : []) as Data[];
   const children = (Array.isArray(d.children) ? d.children : []) as Data[];
-  const existing = sqlite.prepare('SELECT id, family_name FROM family WHERE code = ?').get(code) as
-    { id: number; family_name: string } | undefined;
+  const existing = prepared(sqlite, 'SELECT id, family_name FROM family WHERE code = ?').get(
+    code,
+  ) as { id: number; family_name: string } | undefined;
   let familyId: number;
   if (!existing) {
     familyId = Number(
-      sqlite
-        .prepare('INSERT INTO family (code, family_name) VALUES (?, ?)')
-        .run(code, str(d, 'familyName')).lastInsertRowid,
+      prepared(sqlite, 'INSERT INTO family (code, family_name) VALUES (?, ?)').run(
+        code,
+        str(d, 'familyName'),
+      ).lastInsertRowid,
     );
   } else {
     familyId = existing.id;
     // The portal wins for identity data: whatever differs locally is replaced, and kept.
     const before = {
       familyName: existing.family_name,
-      responsables: sqlite
-        .prepare(
-          `SELECT rank, ${RESPONSABLE_COLUMNS.join(', ')} FROM responsable WHERE family_id = ? ORDER BY rank`,
-        )
-        .all(familyId) as ResponsableRow[],
+      responsables: prepared(
+        sqlite,
+        `SELECT rank, ${RESPONSABLE_COLUMNS.join(', ')} FROM responsable WHERE family_id = ? ORDER BY rank`,
+      ).all(familyId) as ResponsableRow[],
     };
     const after = {
       familyName: str(d, 'familyName'),
@@ -245,15 +242,15 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
         .sort((a, b) => a.rank - b.rank),
     };
     if (JSON.stringify(before) !== JSON.stringify(after)) {
-      sqlite
-        .prepare(
-          'INSERT INTO sync_overwrite (entity, key, before, after, applied_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run('family', code, JSON.stringify(before), JSON.stringify(after), at);
+      prepared(
+        sqlite,
+        'INSERT INTO sync_overwrite (entity, key, before, after, applied_at) VALUES (?, ?, ?, ?, ?)',
+      ).run('family', code, JSON.stringify(before), JSON.stringify(after), at);
       if (existing.family_name !== after.familyName) {
-        sqlite
-          .prepare('UPDATE family SET family_name = ? WHERE id = ?')
-          .run(after.familyName, familyId);
+        prepared(sqlite, 'UPDATE family SET family_name = ? WHERE id = ?').run(
+          after.familyName,
+          familyId,
+        );
       }
     }
   }
@@ -262,53 +259,51 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
     const rank = num(r, 'rank');
     ranks.add(rank);
     const v = responsableValues(r);
-    const changed = sqlite
-      .prepare(
-        `UPDATE responsable SET ${RESPONSABLE_COLUMNS.map((c) => `${c} = ?`).join(', ')}
+    const changed = prepared(
+      sqlite,
+      `UPDATE responsable SET ${RESPONSABLE_COLUMNS.map((c) => `${c} = ?`).join(', ')}
           WHERE family_id = ? AND rank = ?`,
-      )
-      .run(...v, familyId, rank);
+    ).run(...v, familyId, rank);
     if (changed.changes === 0) {
-      sqlite
-        .prepare(
-          `INSERT INTO responsable (family_id, rank, ${RESPONSABLE_COLUMNS.join(', ')})
+      prepared(
+        sqlite,
+        `INSERT INTO responsable (family_id, rank, ${RESPONSABLE_COLUMNS.join(', ')})
            VALUES (?, ?, ${RESPONSABLE_COLUMNS.map(() => '?').join(', ')})`,
-        )
-        .run(familyId, rank, ...v);
+      ).run(familyId, rank, ...v);
     }
   }
   for (const rank of [1, 2]) {
     if (!ranks.has(rank) && ranks.size > 0) {
-      sqlite
-        .prepare('DELETE FROM responsable WHERE family_id = ? AND rank = ?')
-        .run(familyId, rank);
+      prepared(sqlite, 'DELETE FROM responsable WHERE family_id = ? AND rank = ?').run(
+        familyId,
+        rank,
+      );
     }
   }
   // Children have no portal identity on the register yet: matched by name and birth date, and
   // never deleted (invoice lines may name them).
   for (const ch of children) {
-    const known = sqlite
-      .prepare(
-        'SELECT id FROM child WHERE family_id = ? AND first_name = ? AND last_name = ? AND birth_date = ?',
-      )
-      .get(familyId, str(ch, 'firstName'), str(ch, 'lastName'), str(ch, 'birthDate')) as
+    const known = prepared(
+      sqlite,
+      'SELECT id FROM child WHERE family_id = ? AND first_name = ? AND last_name = ? AND birth_date = ?',
+    ).get(familyId, str(ch, 'firstName'), str(ch, 'lastName'), str(ch, 'birthDate')) as
       { id: number } | undefined;
     if (known) {
-      sqlite
-        .prepare('UPDATE child SET school = ? WHERE id = ?')
-        .run(optStr(ch, 'school'), known.id);
+      prepared(sqlite, 'UPDATE child SET school = ? WHERE id = ?').run(
+        optStr(ch, 'school'),
+        known.id,
+      );
     } else {
-      sqlite
-        .prepare(
-          'INSERT INTO child (family_id, first_name, last_name, birth_date, school) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(
-          familyId,
-          str(ch, 'firstName'),
-          str(ch, 'lastName'),
-          str(ch, 'birthDate'),
-          optStr(ch, 'school'),
-        );
+      prepared(
+        sqlite,
+        'INSERT INTO child (family_id, first_name, last_name, birth_date, school) VALUES (?, ?, ?, ?, ?)',
+      ).run(
+        familyId,
+        str(ch, 'firstName'),
+        str(ch, 'lastName'),
+        str(ch, 'birthDate'),
+        optStr(ch, 'school'),
+      );
     }
   }
   const regies = (Array.isArray(d.regies) ? d.regies : []) as string[];
@@ -316,21 +311,19 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
 }
 
 function ensureAccount(sqlite: Database.Database, familyId: number, regieCode: string): void {
-  sqlite
-    .prepare(
-      `INSERT OR IGNORE INTO family_account (family_id, regie_id)
+  prepared(
+    sqlite,
+    `INSERT OR IGNORE INTO family_account (family_id, regie_id)
        SELECT ?, id FROM regie WHERE code = ?`,
-    )
-    .run(familyId, regieCode);
+  ).run(familyId, regieCode);
 }
 
 function applyInvoice(sqlite: Database.Database, d: Data, poste: string): void {
   const number = str(d, 'number');
-  const ids = sqlite
-    .prepare(
-      'SELECT (SELECT id FROM regie WHERE code = ?) AS regie_id, (SELECT id FROM family WHERE code = ?) AS family_id',
-    )
-    .get(str(d, 'regieCode'), str(d, 'familyCode')) as {
+  const ids = prepared(
+    sqlite,
+    'SELECT (SELECT id FROM regie WHERE code = ?) AS regie_id, (SELECT id FROM family WHERE code = ?) AS family_id',
+  ).get(str(d, 'regieCode'), str(d, 'familyCode')) as {
     regie_id: number | null;
     family_id: number | null;
   };
@@ -345,43 +338,42 @@ function applyInvoice(sqlite: Database.Database, d: Data, poste: string): void {
   // outbox is counted exactly once.
   const byPoste = (d.countersPaidByPoste ?? {}) as Record<string, number>;
   const paidElsewhere = num(d, 'paidCents') - (byPoste[poste] ?? 0);
-  const existing = sqlite
-    .prepare(
-      `SELECT i.id, i.paid_outside_cents, i.amount_cents,
+  const existing = prepared(
+    sqlite,
+    `SELECT i.id, i.paid_outside_cents, i.amount_cents,
          (SELECT COALESCE(SUM(amount_cents), 0) FROM allocation WHERE invoice_id = i.id) AS local
          FROM invoice i WHERE i.number = ?`,
-    )
-    .get(number) as
+  ).get(number) as
     { id: number; paid_outside_cents: number; amount_cents: number; local: number } | undefined;
   const status = str(d, 'status');
   if (!existing) {
     const outside = num(d, 'paidOutsideCents');
     const remote = Math.max(0, paidElsewhere - outside);
     const id = Number(
-      sqlite
-        .prepare(
-          `INSERT INTO invoice (number, regie_id, family_id, label, period, issue_date, due_date, amount_cents,
+      prepared(
+        sqlite,
+        `INSERT INTO invoice (number, regie_id, family_id, label, period, issue_date, due_date, amount_cents,
              paid_outside_cents, remote_paid_cents, paid_cents, refdet, status, source)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'portal')`,
-        )
-        .run(
-          number,
-          ids.regie_id,
-          ids.family_id,
-          str(d, 'label'),
-          str(d, 'period'),
-          str(d, 'issueDate'),
-          str(d, 'dueDate'),
-          num(d, 'amountCents'),
-          outside,
-          remote,
-          outside + remote,
-          str(d, 'refdet'),
-          status,
-        ).lastInsertRowid,
+      ).run(
+        number,
+        ids.regie_id,
+        ids.family_id,
+        str(d, 'label'),
+        str(d, 'period'),
+        str(d, 'issueDate'),
+        str(d, 'dueDate'),
+        num(d, 'amountCents'),
+        outside,
+        remote,
+        outside + remote,
+        str(d, 'refdet'),
+        status,
+      ).lastInsertRowid,
     );
     const lines = (Array.isArray(d.lines) ? d.lines : []) as Data[];
-    const line = sqlite.prepare(
+    const line = prepared(
+      sqlite,
       `INSERT INTO invoice_line (invoice_id, line_no, label, quantity, unit_price_cents, amount_cents)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
@@ -401,19 +393,18 @@ function applyInvoice(sqlite: Database.Database, d: Data, poste: string): void {
   // portal is carried by remote_paid_cents like any other payment made elsewhere.
   const remote = Math.max(0, paidElsewhere - existing.paid_outside_cents);
   const amount = existing.local > 0 ? existing.amount_cents : num(d, 'amountCents');
-  sqlite
-    .prepare(
-      `UPDATE invoice SET label = ?, due_date = ?, amount_cents = ?, status = ?, remote_paid_cents = ?,
+  prepared(
+    sqlite,
+    `UPDATE invoice SET label = ?, due_date = ?, amount_cents = ?, status = ?, remote_paid_cents = ?,
          paid_cents = paid_outside_cents + ? + ? WHERE id = ?`,
-    )
-    .run(
-      str(d, 'label'),
-      str(d, 'dueDate'),
-      amount,
-      status,
-      remote,
-      remote,
-      existing.local,
-      existing.id,
-    );
+  ).run(
+    str(d, 'label'),
+    str(d, 'dueDate'),
+    amount,
+    status,
+    remote,
+    remote,
+    existing.local,
+    existing.id,
+  );
 }
