@@ -75,7 +75,9 @@ function runChild(dbFile: string, pending: string | null, killAfterMs: number): 
 describe('crash safety of payment recording', () => {
   it(
     'loses, duplicates and skips nothing across random SIGKILLs',
-    { timeout: 180_000 },
+    // Sixteen child processes each start a core (tsx, migrations check) before being killed:
+    // on a loaded 2-core machine that alone approached three minutes.
+    { timeout: 420_000 },
     async () => {
       const dbFile = path.join(dir, 'registre.sqlite');
       const setup = await openCore({ dbFile, logger: pino({ level: 'silent' }) });
