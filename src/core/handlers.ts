@@ -3,6 +3,7 @@
 import type { HandlerName } from '../shared/contract';
 import { adminHandlers } from './admin/handlers';
 import { authHandlers } from './auth/handlers';
+import { bankHandlers } from './bank/handlers';
 import { closureHandlers } from './closures/handlers';
 import { depositHandlers } from './deposits/handlers';
 import type { HandlerGroup } from './context';
@@ -30,4 +31,5 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...syncHandlers,
   ...couponHandlers,
   ...importHandlers,
+  ...bankHandlers,
 };

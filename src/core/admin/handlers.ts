@@ -4,6 +4,8 @@ import { listBackupFiles } from './backup-files';
 import { journaledBackups } from './backup-journal';
 import { buildIncidentReport } from './incident-report';
 import { backupDirOf, readMachineSettings } from './machine-settings';
+import { updateCommune } from './commune-update';
+import { createRegie } from './regies-create';
 import { restoreBackup } from './restore';
 import { settingsView, updateMachineSettings, updateRegieConfig } from './settings-update';
 
@@ -18,6 +20,14 @@ export const adminHandlers = {
 
   'regies.update'(args, ctx) {
     return updateRegieConfig(ctx, ctx.admin, args);
+  },
+
+  'regies.create'(args, ctx) {
+    return createRegie(ctx, ctx.admin, args);
+  },
+
+  'commune.update'(args, ctx) {
+    return updateCommune(ctx, ctx.admin, args);
   },
 
   'backups.list'(_args, ctx) {
@@ -60,6 +70,8 @@ export const adminHandlers = {
   | 'settings.get'
   | 'settings.update'
   | 'regies.update'
+  | 'regies.create'
+  | 'commune.update'
   | 'backups.list'
   | 'backups.create'
   | 'backups.restore'

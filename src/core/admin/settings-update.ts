@@ -1,9 +1,14 @@
 // Changing the settings of this machine and the configuration of a régie. Every change that
 // takes effect is written to the operations journal (kind "configuration") with the old and
 // the new value, in the same transaction as the change itself; a request that changes nothing
-// writes nothing.
+// writes nothing. A new régie is created by regies-create.ts.
 import type Database from 'better-sqlite3';
-import type { MachineSettingsUpdate, RegieConfig, SettingsView } from '../../shared/contract';
+import type {
+  CommuneIdentity,
+  MachineSettingsUpdate,
+  RegieConfig,
+  SettingsView,
+} from '../../shared/contract';
 import { paymentModes, type PaymentMode } from '../../shared/payment-modes';
 import type { z } from 'zod';
 import type { regieConfigUpdateSchema } from '../../shared/contract';
@@ -33,6 +38,9 @@ interface RegieRow {
   dft_account: string | null;
   allow_credit: number;
   allow_direct_debit_payment: number;
+  service_name: string;
+  service_address: string;
+  service_phone: string | null;
 }
 
 function toConfig(r: RegieRow): RegieConfig {
@@ -51,11 +59,15 @@ function toConfig(r: RegieRow): RegieConfig {
     dftAccount: r.dft_account,
     allowCredit: r.allow_credit === 1,
     allowDirectDebitPayment: r.allow_direct_debit_payment === 1,
+    serviceName: r.service_name,
+    serviceAddress: r.service_address,
+    servicePhone: r.service_phone,
   };
 }
 
 const regieColumns = `id, code, name, accepted_modes, cash_ceiling_cents, float_cents, creditor_label,
-  numcli, payfip_saisie, dft_account, allow_credit, allow_direct_debit_payment`;
+  numcli, payfip_saisie, dft_account, allow_credit, allow_direct_debit_payment, service_name,
+  service_address, service_phone`;
 
 export function readRegies(sqlite: Database.Database): RegieConfig[] {
   return (
@@ -63,8 +75,44 @@ export function readRegies(sqlite: Database.Database): RegieConfig[] {
   ).map(toConfig);
 }
 
+export function readRegie(sqlite: Database.Database, regieId: number): RegieConfig | null {
+  const row = sqlite.prepare(`SELECT ${regieColumns} FROM regie WHERE id = ?`).get(regieId) as
+    RegieRow | undefined;
+  return row ? toConfig(row) : null;
+}
+
+/** The commune every document prints: the first one (a register holds a single commune). */
+export function readCommune(sqlite: Database.Database): CommuneIdentity {
+  const row = sqlite
+    .prepare(
+      'SELECT name, address_line, postal_code, city, siret, phone FROM commune ORDER BY id LIMIT 1',
+    )
+    .get() as
+    | {
+        name: string;
+        address_line: string;
+        postal_code: string;
+        city: string;
+        siret: string | null;
+        phone: string | null;
+      }
+    | undefined;
+  return {
+    name: row?.name ?? '',
+    addressLine: row?.address_line ?? '',
+    postalCode: row?.postal_code ?? '',
+    city: row?.city ?? '',
+    siret: row?.siret ?? null,
+    phone: row?.phone ?? null,
+  };
+}
+
 export function settingsView(sqlite: Database.Database, rt: AdminRuntime): SettingsView {
-  return { machine: readMachineSettings(sqlite, rt.defaultBackupDir), regies: readRegies(sqlite) };
+  return {
+    machine: readMachineSettings(sqlite, rt.defaultBackupDir),
+    regies: readRegies(sqlite),
+    commune: readCommune(sqlite),
+  };
 }
 
 interface Change {
@@ -139,13 +187,15 @@ export function updateRegieConfig(
 ): SettingsView {
   const session = requireSession(ctx);
   const sqlite = ctx.sqlite;
-  const row = sqlite.prepare(`SELECT ${regieColumns} FROM regie WHERE id = ?`).get(args.regieId) as
-    RegieRow | undefined;
-  if (!row) throw notFound('Régie');
-  const before = toConfig(row);
+  const before = readRegie(sqlite, args.regieId);
+  if (!before) throw notFound('Régie');
   const modes: PaymentMode[] = paymentModes.filter((m) => args.acceptedModes.includes(m));
   const after: RegieConfig = {
     ...before,
+    name: args.name ?? before.name,
+    serviceName: args.serviceName ?? before.serviceName,
+    serviceAddress: args.serviceAddress ?? before.serviceAddress,
+    servicePhone: args.servicePhone === undefined ? before.servicePhone : args.servicePhone,
     acceptedModes: modes,
     cashCeilingCents: args.cashCeilingCents,
     floatCents: args.floatCents,
@@ -167,7 +217,8 @@ export function updateRegieConfig(
       sqlite
         .prepare(
           `UPDATE regie SET accepted_modes = ?, cash_ceiling_cents = ?, float_cents = ?, creditor_label = ?,
-             numcli = ?, payfip_saisie = ?, dft_account = ?, allow_credit = ?, allow_direct_debit_payment = ?
+             numcli = ?, payfip_saisie = ?, dft_account = ?, allow_credit = ?, allow_direct_debit_payment = ?,
+             name = ?, service_name = ?, service_address = ?, service_phone = ?
            WHERE id = ?`,
         )
         .run(
@@ -180,6 +231,10 @@ export function updateRegieConfig(
           after.dftAccount,
           after.allowCredit ? 1 : 0,
           after.allowDirectDebitPayment ? 1 : 0,
+          after.name,
+          after.serviceName,
+          after.serviceAddress,
+          after.servicePhone,
           after.regieId,
         );
       appendJournal(sqlite, 'operations', {

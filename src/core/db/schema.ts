@@ -1026,3 +1026,188 @@ export const accessCode = sqliteTable(
     check('access_code_expiry_ck', sql`${t.expiresAt} IS NULL OR ${t.expiresAt} > ${t.issuedAt}`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Bank statements and reconciliation (issue 7, src/core/bank). An imported file, its statements
+// and their lines are written once (triggers of migration "bank_statements" refuse UPDATE and
+// DELETE); the same file (by SHA-256) is imported once. A match ties a statement line to what it
+// confirms (online payments, a deposit slip, a cash deposit): rows of one decision share a
+// group key, and undoing a decision is a new row in bank_unmatch naming that group, so the
+// history of who matched what, and who undid it, stays whole.
+// ---------------------------------------------------------------------------------------------
+
+export const bankImport = sqliteTable(
+  'bank_import',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    fileName: text('file_name').notNull(),
+    /** Lower-case hex SHA-256 of the file's bytes: a file is imported once. */
+    fileSha256: text('file_sha256').notNull(),
+    format: text('format', { enum: ['cfonb120', 'camt053'] }).notNull(),
+    statementCount: integer('statement_count').notNull(),
+    lineCount: integer('line_count').notNull(),
+    importedAt: text('imported_at').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('bank_import_command_uq').on(t.commandId),
+    uniqueIndex('bank_import_sha256_uq').on(t.fileSha256),
+    check(
+      'bank_import_sha256_ck',
+      sql`length(${t.fileSha256}) = 64 AND ${t.fileSha256} NOT GLOB '*[^0-9a-f]*'`,
+    ),
+  ],
+);
+
+export const bankStatement = sqliteTable(
+  'bank_statement',
+  {
+    id: integer('id').primaryKey(),
+    importId: integer('import_id')
+      .notNull()
+      .references(() => bankImport.id),
+    /** Position in the file, from 1. */
+    rank: integer('rank').notNull(),
+    /** CFONB account number (11 characters) or the camt IBAN. */
+    account: text('account').notNull(),
+    bankCode: text('bank_code'),
+    branchCode: text('branch_code'),
+    currency: text('currency').notNull(),
+    /** The régie whose DFT account this is, when one is recognised. */
+    regieId: integer('regie_id').references(() => regie.id),
+    openingDate: text('opening_date').notNull(),
+    openingCents: integer('opening_cents').notNull(),
+    closingDate: text('closing_date').notNull(),
+    closingCents: integer('closing_cents').notNull(),
+  },
+  (t) => [
+    uniqueIndex('bank_statement_rank_uq').on(t.importId, t.rank),
+    index('bank_statement_account_ix').on(t.account, t.closingDate),
+  ],
+);
+
+export const bankLine = sqliteTable(
+  'bank_line',
+  {
+    id: integer('id').primaryKey(),
+    statementId: integer('statement_id')
+      .notNull()
+      .references(() => bankStatement.id),
+    /** Line number in the file (CFONB) or entry rank in the statement (camt). */
+    sourceLine: integer('source_line').notNull(),
+    bookingDate: text('booking_date').notNull(),
+    valueDate: text('value_date'),
+    /** Signed: positive is money in (a credit). */
+    amountCents: integer('amount_cents').notNull(),
+    label: text('label').notNull(),
+    reference: text('reference'),
+    entryNumber: text('entry_number'),
+    operationCode: text('operation_code'),
+    /** JSON array of { qualifier, text }: CFONB 05 records or camt remittance information. */
+    complements: text('complements').notNull(),
+  },
+  (t) => [
+    index('bank_line_statement_ix').on(t.statementId),
+    index('bank_line_amount_ix').on(t.amountCents, t.bookingDate),
+  ],
+);
+
+export const bankMatch = sqliteTable(
+  'bank_match',
+  {
+    id: integer('id').primaryKey(),
+    lineId: integer('line_id')
+      .notNull()
+      .references(() => bankLine.id),
+    targetKind: text('target_kind', {
+      enum: ['paiement_en_ligne', 'bordereau', 'depot_especes'],
+    }).notNull(),
+    /** Online payment ref (portal UUID), deposit slip id or cash deposit id, as text. */
+    targetKey: text('target_key').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    /** Rows written by one decision share it: 'import:<id>' or the manual command's id. */
+    groupKey: text('group_key').notNull(),
+    origin: text('origin', { enum: ['auto', 'manuel'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    agentId: integer('agent_id').references(() => agent.id),
+    journalSeq: integer('journal_seq'),
+  },
+  (t) => [
+    index('bank_match_line_ix').on(t.lineId),
+    index('bank_match_target_ix').on(t.targetKind, t.targetKey),
+    index('bank_match_group_ix').on(t.groupKey),
+  ],
+);
+
+export const bankUnmatch = sqliteTable(
+  'bank_unmatch',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    groupKey: text('group_key').notNull(),
+    lineId: integer('line_id')
+      .notNull()
+      .references(() => bankLine.id),
+    reason: text('reason').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    at: text('at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('bank_unmatch_command_uq').on(t.commandId),
+    uniqueIndex('bank_unmatch_group_uq').on(t.groupKey),
+    check('bank_unmatch_reason_ck', sql`length(trim(${t.reason})) >= 5`),
+  ],
+);
+
+/**
+ * The régisseur's decision on an online payment that arrived for an invoice already settled at
+ * the counter (trop-perçu): an avoir for the family or a refund request. One decision per
+ * online payment, written once.
+ */
+export const onlineOverpayment = sqliteTable(
+  'online_overpayment',
+  {
+    id: integer('id').primaryKey(),
+    commandId: text('command_id')
+      .notNull()
+      .references(() => command.commandId),
+    /** The portal's online payment ref (UUID). */
+    onlinePaymentRef: text('online_payment_ref').notNull(),
+    invoiceId: integer('invoice_id')
+      .notNull()
+      .references(() => invoice.id),
+    familyId: integer('family_id')
+      .notNull()
+      .references(() => family.id),
+    regieId: integer('regie_id')
+      .notNull()
+      .references(() => regie.id),
+    resolution: text('resolution', { enum: ['avoir', 'remboursement'] }).notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    reason: text('reason').notNull(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agent.id),
+    posteCode: text('poste_code').notNull(),
+    resolvedAt: text('resolved_at').notNull(),
+    journalSeq: integer('journal_seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('online_overpayment_command_uq').on(t.commandId),
+    uniqueIndex('online_overpayment_ref_uq').on(t.onlinePaymentRef),
+    check('online_overpayment_amount_ck', sql`${t.amountCents} > 0`),
+    check('online_overpayment_reason_ck', sql`length(trim(${t.reason})) >= 5`),
+  ],
+);

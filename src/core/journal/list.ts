@@ -82,6 +82,10 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
     case 'coupons_lot':
       return `Lot de coupons, régie ${str(p.regieCode)}${p.period ? ` (période ${str(p.period)})` : ''} : ${num(p.coupons)} coupon(s), ${num(p.codesIssued)} code(s) d’accès émis`;
     case 'configuration':
+      if (p.scope === 'regie' && p.action === 'creation') {
+        return `Régie ${str(p.regieCode)} créée`;
+      }
+      if (p.scope === 'commune') return 'Identité de la commune modifiée';
       return p.scope === 'regie'
         ? `Configuration de la régie ${str(p.regieCode)} modifiée`
         : `Configuration du poste ${str(p.posteCode)} modifiée`;
@@ -97,6 +101,15 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
         : `Restauration refusée (${str(p.fileName)}) : ${str(p.problem)}`;
     case 'import_csv':
       return importSummary(p);
+    case 'releve_importe':
+      return `Relevé bancaire « ${str(p.fileName)} » importé : ${Array.isArray(p.statements) ? p.statements.length : 0} relevé(s), ${num(p.lineCount)} ligne(s), ${num(p.matchedCount)} rapprochée(s) automatiquement`;
+    case 'rapprochement_manuel':
+      return `Rapprochement manuel de la ligne du ${formatDate(str(p.bookingDate))} (${formatEuro(num(p.amountCents))}, compte ${str(p.account)}) : ${Array.isArray(p.targets) ? p.targets.length : 0} pièce(s)`;
+    case 'rapprochement_annule':
+      return `Rapprochement ${p.origin === 'manuel' ? 'manuel' : 'automatique'} annulé (ligne n° ${num(p.lineId)}) : ${str(p.reason)}`;
+    case 'trop_percu_avoir':
+    case 'trop_percu_remboursement':
+      return `Trop-perçu en ligne de ${formatEuro(num(p.amountCents))} sur la facture ${str(p.invoiceNumber)} (famille ${str(p.familyCode)}) : ${kind === 'trop_percu_avoir' ? 'porté en avoir' : 'remboursement demandé'}. ${str(p.reason)}`;
     case 'correction_famille':
       return `Famille ${str(p.familyCode)} corrigée par import : ${Array.isArray(p.changes) ? p.changes.length : 0} champ(s) modifié(s)`;
     case 'correction_facture':

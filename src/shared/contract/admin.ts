@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { handler } from './define';
 import { centsSchema } from '../money';
 import { paymentModes, type PaymentMode } from '../payment-modes';
+import { commandIdSchema } from './payments';
 
 // Administration of one installation: the settings of this machine (poste name, printers,
 // portal and update addresses, backup folder, idle lock, till tolerances), the configuration of
@@ -72,11 +73,26 @@ export interface RegieConfig {
   dftAccount: string | null;
   allowCredit: boolean;
   allowDirectDebitPayment: boolean;
+  /** Printed on receipts and coupons: the service that receives the families, and where. */
+  serviceName: string;
+  serviceAddress: string;
+  servicePhone: string | null;
+}
+
+/** The commune as every document prints it (receipts, Z reports, slips, coupons, exports). */
+export interface CommuneIdentity {
+  name: string;
+  addressLine: string;
+  postalCode: string;
+  city: string;
+  siret: string | null;
+  phone: string | null;
 }
 
 export interface SettingsView {
   machine: MachineSettings;
   regies: RegieConfig[];
+  commune: CommuneIdentity;
 }
 
 export const backupReasons = ['cloture', 'quotidienne', 'manuelle', 'avant_migration'] as const;
@@ -288,80 +304,239 @@ export type MachineSettingsUpdate = z.output<typeof machineSettingsUpdateSchema>
 /** Modes a régie may only accept under an agreement with the issuing body. */
 export const agreementModes = ['cesu', 'cheque_vacances'] as const satisfies readonly PaymentMode[];
 
+/** The fields of a régie's configuration, the same at its creation and when it is changed. */
+const regieConfigShape = {
+  acceptedModes: z
+    .array(z.enum(paymentModes, { error: 'Mode de paiement inconnu.' }))
+    .min(1, { error: 'Une régie doit accepter au moins un mode de paiement.' })
+    .max(paymentModes.length),
+  /** The régisseur confirms the régie holds the CESU agreement (CRCESU). */
+  cesuAgreement: z.boolean().default(false),
+  /** The régisseur confirms the régie holds the ANCV agreement. */
+  chequeVacancesAgreement: z.boolean().default(false),
+  cashCeilingCents: centsSchema,
+  floatCents: centsSchema,
+  creditorLabel: z
+    .string()
+    .trim()
+    .min(3, { error: 'Indiquez l’ordre des chèques (par exemple « Régie scolaire de … »).' })
+    .max(120, { error: 'Ordre des chèques trop long (120 caractères au plus).' }),
+  numcli: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, {
+      error: 'Le numéro client PayFiP (numcli) comporte exactement 6 chiffres, zéros compris.',
+    })
+    .nullable(),
+  payfipSaisie: z.enum(['T', 'X', 'W'], {
+    error: 'Mode PayFiP attendu : T (test), X (activation) ou W (production).',
+  }),
+  dftAccount: z
+    .string()
+    .trim()
+    .max(60, { error: 'Compte DFT trop long (60 caractères au plus).' })
+    .nullable(),
+  allowCredit: z.boolean(),
+  allowDirectDebitPayment: z.boolean(),
+};
+
+interface RegieConfigValues {
+  acceptedModes: PaymentMode[];
+  cesuAgreement: boolean;
+  chequeVacancesAgreement: boolean;
+  cashCeilingCents: number;
+  floatCents: number;
+  numcli: string | null;
+  payfipSaisie: 'T' | 'X' | 'W';
+}
+
+/** The rules between fields of a configuration, each with the field it points at. */
+function regieConfigProblems(v: RegieConfigValues): { message: string; path: string }[] {
+  const problems: { message: string; path: string }[] = [];
+  if (v.floatCents > v.cashCeilingCents) {
+    problems.push({
+      message: 'Le fonds de caisse ne peut pas dépasser le plafond d’encaisse.',
+      path: 'floatCents',
+    });
+  }
+  if (v.acceptedModes.includes('cesu') && !v.cesuAgreement) {
+    problems.push({
+      message:
+        'Les CESU ne peuvent être acceptés que si la régie est affiliée au CRCESU : cochez la case de l’agrément, ou retirez ce mode.',
+      path: 'cesuAgreement',
+    });
+  }
+  if (v.acceptedModes.includes('cheque_vacances') && !v.chequeVacancesAgreement) {
+    problems.push({
+      message:
+        'Les chèques-vacances ne peuvent être acceptés qu’avec la convention ANCV : cochez la case de l’agrément, ou retirez ce mode.',
+      path: 'chequeVacancesAgreement',
+    });
+  }
+  if (v.payfipSaisie !== 'T' && v.numcli === null) {
+    problems.push({
+      message:
+        'PayFiP en activation ou en production demande le numéro client (numcli) fourni par la DGFiP.',
+      path: 'numcli',
+    });
+  }
+  return problems;
+}
+
+/**
+ * The régie's code appears inside every document number (R-SCO-P01-2026-000001,
+ * BC-SCO-2026-0001...), where the dash separates the parts: letters and digits only.
+ */
+export const REGIE_CODE_PATTERN = /^[A-Z0-9]{2,5}$/;
+
+export const regieCodeSchema = z
+  .string({ error: 'Indiquez le code de la régie (par exemple SPO).' })
+  .trim()
+  .toUpperCase()
+  .regex(REGIE_CODE_PATTERN, {
+    error:
+      'Le code de la régie comporte 2 à 5 lettres sans accent ou chiffres, sans espace ni tiret (par exemple SCO, PEN, SPO) : il figure dans les numéros des reçus et des bordereaux.',
+  });
+
+/** What identifies a régie on paper: its name and the service that receives the families. */
+const regieIdentityShape = {
+  name: z
+    .string({ error: 'Indiquez le nom de la régie.' })
+    .trim()
+    .min(3, { error: 'Indiquez le nom de la régie (par exemple « Régie des sports »).' })
+    .max(100, { error: 'Nom de la régie trop long (100 caractères au plus).' }),
+  serviceName: z
+    .string({ error: 'Indiquez le service qui accueille les familles.' })
+    .trim()
+    .min(2, {
+      error: 'Indiquez le service qui accueille les familles (par exemple « Service des Sports »).',
+    })
+    .max(120, { error: 'Nom du service trop long (120 caractères au plus).' }),
+  serviceAddress: z
+    .string({ error: 'Indiquez l’adresse du service.' })
+    .trim()
+    .min(5, {
+      error: 'Indiquez l’adresse du service : elle est imprimée sur les reçus et coupons.',
+    })
+    .max(200, { error: 'Adresse du service trop longue (200 caractères au plus).' }),
+  servicePhone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 .-]{7,18}[0-9]$/, {
+      error: 'Téléphone du service invalide : écrivez par exemple 02 61 91 00 30.',
+    })
+    .nullable(),
+};
+
+/** SIRET: 14 digits whose Luhn sum is a multiple of 10 (INSEE's check). */
+export function siretValid(siret: string): boolean {
+  if (!/^\d{14}$/.test(siret)) return false;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = Number(siret[13 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * The commune's identity, for a commune without a portal: an empty commune starts as
+ * « Commune à configurer », which every document would print. On an enrolled poste the portal
+ * sends it.
+ */
+export const communeUpdateSchema = z.strictObject(
+  {
+    name: z
+      .string()
+      .trim()
+      .min(2, { error: 'Indiquez le nom de la commune (par exemple « Ville de Démo »).' })
+      .max(100, { error: 'Nom de la commune trop long (100 caractères au plus).' }),
+    addressLine: z
+      .string()
+      .trim()
+      .min(3, { error: 'Indiquez l’adresse de la mairie (par exemple « 1 place de la Mairie »).' })
+      .max(200, { error: 'Adresse trop longue (200 caractères au plus).' }),
+    postalCode: z
+      .string()
+      .trim()
+      .regex(/^\d{5}$/, { error: 'Le code postal comporte 5 chiffres (par exemple 49100).' }),
+    city: z
+      .string()
+      .trim()
+      .min(1, { error: 'Indiquez la ville.' })
+      .max(100, { error: 'Nom de la ville trop long (100 caractères au plus).' }),
+    siret: z
+      .string()
+      .overwrite((v) => v.replace(/\s/g, ''))
+      .refine(siretValid, {
+        error:
+          'SIRET invalide : 14 chiffres, tels qu’ils figurent sur l’avis de situation au répertoire SIRENE. Vérifiez la saisie, ou laissez le champ vide.',
+      })
+      .nullable(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9][0-9 .-]{7,18}[0-9]$/, {
+        error: 'Téléphone de la mairie invalide : écrivez par exemple 02 61 91 00 00.',
+      })
+      .nullable(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Champ inconnu (${issue.keys.join(', ')}) pour l’identité de la commune.`
+        : undefined,
+  },
+);
+export type CommuneUpdate = z.output<typeof communeUpdateSchema>;
+
 export const regieConfigUpdateSchema = z
   .strictObject({
     regieId: z.number().int().positive(),
-    acceptedModes: z
-      .array(z.enum(paymentModes, { error: 'Mode de paiement inconnu.' }))
-      .min(1, { error: 'Une régie doit accepter au moins un mode de paiement.' })
-      .max(paymentModes.length),
-    /** The régisseur confirms the régie holds the CESU agreement (CRCESU). */
-    cesuAgreement: z.boolean().default(false),
-    /** The régisseur confirms the régie holds the ANCV agreement. */
-    chequeVacancesAgreement: z.boolean().default(false),
-    cashCeilingCents: centsSchema,
-    floatCents: centsSchema,
-    creditorLabel: z
-      .string()
-      .trim()
-      .min(3, { error: 'Indiquez l’ordre des chèques (par exemple « Régie scolaire de … »).' })
-      .max(120, { error: 'Ordre des chèques trop long (120 caractères au plus).' }),
-    numcli: z
-      .string()
-      .trim()
-      .regex(/^\d{6}$/, {
-        error: 'Le numéro client PayFiP (numcli) comporte exactement 6 chiffres, zéros compris.',
-      })
-      .nullable(),
-    payfipSaisie: z.enum(['T', 'X', 'W'], {
-      error: 'Mode PayFiP attendu : T (test), X (activation) ou W (production).',
-    }),
-    dftAccount: z
-      .string()
-      .trim()
-      .max(60, { error: 'Compte DFT trop long (60 caractères au plus).' })
-      .nullable(),
-    allowCredit: z.boolean(),
-    allowDirectDebitPayment: z.boolean(),
+    ...regieConfigShape,
+    // The identity is optional here: a client that sends only the configuration leaves it.
+    name: regieIdentityShape.name.optional(),
+    serviceName: regieIdentityShape.serviceName.optional(),
+    serviceAddress: regieIdentityShape.serviceAddress.optional(),
+    servicePhone: regieIdentityShape.servicePhone.optional(),
   })
   .check((ctx) => {
-    const v = ctx.value;
-    if (v.floatCents > v.cashCeilingCents) {
-      ctx.issues.push({
-        code: 'custom',
-        message: 'Le fonds de caisse ne peut pas dépasser le plafond d’encaisse.',
-        input: v,
-        path: ['floatCents'],
-      });
-    }
-    if (v.acceptedModes.includes('cesu') && !v.cesuAgreement) {
-      ctx.issues.push({
-        code: 'custom',
-        message:
-          'Les CESU ne peuvent être acceptés que si la régie est affiliée au CRCESU : cochez la case de l’agrément, ou retirez ce mode.',
-        input: v,
-        path: ['cesuAgreement'],
-      });
-    }
-    if (v.acceptedModes.includes('cheque_vacances') && !v.chequeVacancesAgreement) {
-      ctx.issues.push({
-        code: 'custom',
-        message:
-          'Les chèques-vacances ne peuvent être acceptés qu’avec la convention ANCV : cochez la case de l’agrément, ou retirez ce mode.',
-        input: v,
-        path: ['chequeVacancesAgreement'],
-      });
-    }
-    if (v.payfipSaisie !== 'T' && v.numcli === null) {
-      ctx.issues.push({
-        code: 'custom',
-        message:
-          'PayFiP en activation ou en production demande le numéro client (numcli) fourni par la DGFiP.',
-        input: v,
-        path: ['numcli'],
-      });
+    for (const p of regieConfigProblems(ctx.value)) {
+      ctx.issues.push({ code: 'custom', message: p.message, input: ctx.value, path: [p.path] });
     }
   });
+
+/**
+ * A new régie, for a commune without a portal (an enrolled poste receives its régies from the
+ * portal). Its code cannot change afterwards: the documents already numbered carry it.
+ */
+export const regieCreateSchema = z
+  .strictObject(
+    {
+      commandId: commandIdSchema,
+      code: regieCodeSchema,
+      ...regieIdentityShape,
+      ...regieConfigShape,
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `Champ inconnu (${issue.keys.join(', ')}) pour la création d’une régie.`
+          : undefined,
+    },
+  )
+  .check((ctx) => {
+    for (const p of regieConfigProblems(ctx.value)) {
+      ctx.issues.push({ code: 'custom', message: p.message, input: ctx.value, path: [p.path] });
+    }
+  });
+export type RegieCreate = z.output<typeof regieCreateSchema>;
+
+export interface RegieCreated {
+  regieId: number;
+  view: SettingsView;
+}
 
 const backupFileName = z
   .string()
@@ -378,6 +553,10 @@ export const adminContract = {
   'settings.update': handler(machineSettingsUpdateSchema, 'validate').returns<SettingsView>(),
   /** Configuration of one régie: the régisseur only. */
   'regies.update': handler(regieConfigUpdateSchema, 'admin').returns<SettingsView>(),
+  /** The commune's identity on a poste without a portal: the régisseur only. */
+  'commune.update': handler(communeUpdateSchema, 'admin').returns<SettingsView>(),
+  /** A new régie on a poste without a portal: the régisseur only. */
+  'regies.create': handler(regieCreateSchema, 'admin').returns<RegieCreated>(),
   'backups.list': handler(z.object({}), 'validate').returns<BackupList>(),
   'backups.create': handler(z.object({}), 'validate').returns<BackupInfo>(),
   /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { adminContract } from './admin';
 import { authContract } from './auth';
+import { bankContract } from './bank';
 import { closuresContract } from './closures';
 import { couponsContract } from './coupons';
 import { depositsContract } from './deposits';
@@ -16,6 +17,7 @@ import type { HandlerSpec } from './define';
 
 export * from './admin';
 export * from './auth';
+export * from './bank';
 export * from './closures';
 export * from './coupons';
 export * from './deposits';
@@ -44,6 +46,7 @@ export const contract = {
   ...syncContract,
   ...couponsContract,
   ...importsContract,
+  ...bankContract,
 } as const;
 
 export type Contract = typeof contract;

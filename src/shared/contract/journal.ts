@@ -34,6 +34,11 @@ export const journalKinds = [
   'correction_facture',
   'code_acces_emis',
   'coupons_lot',
+  'releve_importe',
+  'rapprochement_manuel',
+  'rapprochement_annule',
+  'trop_percu_avoir',
+  'trop_percu_remboursement',
 ] as const;
 export type JournalKind = (typeof journalKinds)[number];
 
@@ -76,6 +81,11 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   depot_especes: 'Dépôt d’espèces (La Banque Postale)',
   code_acces_emis: 'Code d’accès famille émis',
   coupons_lot: 'Lot de coupons',
+  releve_importe: 'Relevé bancaire importé',
+  rapprochement_manuel: 'Rapprochement bancaire manuel',
+  rapprochement_annule: 'Rapprochement bancaire annulé',
+  trop_percu_avoir: 'Trop-perçu en ligne porté en avoir',
+  trop_percu_remboursement: 'Trop-perçu en ligne à rembourser',
   import_csv: 'Import de fichiers CSV',
   correction_famille: 'Correction d’une famille',
   correction_facture: 'Correction d’une facture',

@@ -68,10 +68,21 @@ const expected: Record<HandlerName, 'public' | Permission> = {
   'settings.get': 'read',
   'settings.update': 'validate',
   'regies.update': 'admin',
+  'regies.create': 'admin',
+  'commune.update': 'admin',
   'backups.list': 'validate',
   'backups.create': 'validate',
   'backups.restore': 'admin',
   'incident.report': 'read',
+  'bank.import': 'validate',
+  'bank.statements': 'read',
+  'bank.statement': 'read',
+  'bank.unmatched': 'read',
+  'bank.match': 'validate',
+  'bank.unmatch': 'validate',
+  'bank.missing': 'read',
+  'online.reconciliation': 'read',
+  'online.resolveOverpayment': 'validate',
 };
 
 const writing: readonly (Permission | 'public')[] = [

@@ -6,4 +6,5 @@ export const officeMessages = {
   tabReports: 'Éditions pour le comptable',
   tabCoupons: 'Coupons',
   tabImport: 'Import',
+  tabBank: 'Rapprochement',
 };

@@ -9,6 +9,7 @@ import type { SessionView } from '../../../shared/contract';
 import { can } from '../../../shared/roles';
 import { overlayOpen } from '../../components/overlay-open';
 import { useGuichet } from '../../guichet-context';
+import { BankPanel } from '../bank/bank-panel';
 import { ClosuresPanel } from '../closures/closures-panel';
 import { CouponBatchPanel } from '../coupons/batch-panel';
 import { DepositsPanel } from '../deposits/deposits-panel';
@@ -16,7 +17,7 @@ import { ImportPanel } from '../imports/import-panel';
 import { ReportsPanel } from '../reports/reports-panel';
 import { officeMessages as m } from './messages';
 
-type Tab = 'remises' | 'clotures' | 'editions' | 'coupons' | 'import';
+type Tab = 'remises' | 'clotures' | 'editions' | 'coupons' | 'import' | 'rapprochement';
 
 export function OfficeScreen({ session, onBack }: { session: SessionView; onBack(): void }) {
   const { locked } = useGuichet();
@@ -78,6 +79,9 @@ export function OfficeScreen({ session, onBack }: { session: SessionView; onBack
               {m.tabImport}
             </Tabs.Tab>
           )}
+          <Tabs.Tab value="rapprochement" data-testid="tab-rapprochement">
+            {m.tabBank}
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="remises">
           <DepositsPanel session={session} />
@@ -100,6 +104,9 @@ export function OfficeScreen({ session, onBack }: { session: SessionView; onBack
             <ImportPanel />
           </Tabs.Panel>
         )}
+        <Tabs.Panel value="rapprochement">
+          <BankPanel session={session} />
+        </Tabs.Panel>
       </Tabs>
     </Container>
   );

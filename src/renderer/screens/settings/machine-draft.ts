@@ -1,10 +1,13 @@
 // The "Ce poste" form's reading of what was typed: the settings as text fields, and what
 // changed as the core expects it. A field that cannot be read stops the save with a message
 // naming it, before anything is sent.
-import type {
-  MachineSettings,
-  MachineSettingsUpdate,
-  ReceiptFormat,
+import {
+  ACCESS_CODE_MAX_DAYS,
+  ACCESS_CODE_MIN_DAYS,
+  familyPortalUrlProblem,
+  type MachineSettings,
+  type MachineSettingsUpdate,
+  type ReceiptFormat,
 } from '../../../shared/contract';
 import { parseEuro } from '../../../shared/money';
 import { centsToInput } from '../payment/payment-draft';
@@ -24,6 +27,8 @@ export interface MachineDraft {
   cashCeilingWarnPercent: string;
   keepDailyBackups: string;
   keepClosingBackups: string;
+  familyPortalUrl: string;
+  accessCodeDays: string;
 }
 
 export function draftOf(s: MachineSettings): MachineDraft {
@@ -39,6 +44,8 @@ export function draftOf(s: MachineSettings): MachineDraft {
     cashCeilingWarnPercent: String(s.cashCeilingWarnPercent),
     keepDailyBackups: String(s.keepDailyBackups),
     keepClosingBackups: String(s.keepClosingBackups),
+    familyPortalUrl: s.familyPortalUrl,
+    accessCodeDays: String(s.accessCodeDays),
   };
 }
 
@@ -62,17 +69,29 @@ export function changesOf(s: MachineSettings, d: MachineDraft): Parsed {
   if (d.backupDir.trim() !== (s.backupDirConfigured ? s.backupDir : '')) {
     update.backupDir = d.backupDir;
   }
+  const familyPortalUrl = d.familyPortalUrl.trim();
+  if (familyPortalUrl !== s.familyPortalUrl) {
+    // Checked here with the core's own rule, so the message appears before anything is sent.
+    const problem = familyPortalUrlProblem(familyPortalUrl);
+    if (problem) return { error: problem };
+    update.familyPortalUrl = familyPortalUrl;
+  }
   const numbers: [keyof MachineDraft & keyof MachineSettings, string, 'int' | 'euro'][] = [
     ['idleLockSeconds', mm.idleLockSeconds, 'int'],
     ['tillToleranceCents', mm.tillToleranceCents, 'euro'],
     ['cashCeilingWarnPercent', mm.cashCeilingWarnPercent, 'int'],
     ['keepDailyBackups', mm.keepDailyBackups, 'int'],
     ['keepClosingBackups', mm.keepClosingBackups, 'int'],
+    ['accessCodeDays', mm.accessCodeDays, 'int'],
   ];
   for (const [key, label, kind] of numbers) {
     const v = kind === 'int' ? int(d[key], label) : euro(d[key], label);
     if (typeof v === 'string') return { error: v };
     if (v !== s[key]) Object.assign(update, { [key]: v });
+  }
+  const days = update.accessCodeDays;
+  if (days !== undefined && (days < ACCESS_CODE_MIN_DAYS || days > ACCESS_CODE_MAX_DAYS)) {
+    return { error: mm.accessCodeDaysRange };
   }
   if (d.tillFloatCents.trim() === '') {
     if (s.tillFloatCents !== null) update.tillFloatCents = null;

@@ -24,6 +24,11 @@ import { settingsMessages as m } from './messages';
 
 const mm = m.machine;
 
+/** What the coupons print when no address is set: the portal's address followed by /famille. */
+function familyPortalFallback(portalUrl: string): string {
+  return portalUrl ? `${portalUrl.replace(/\/+$/, '')}/famille` : '';
+}
+
 interface Props {
   settings: MachineSettings;
   editable: boolean;
@@ -164,6 +169,30 @@ export function MachineSection({ settings, editable, onSaved }: Props) {
               rightSection="%"
               data-testid="settings-ceiling-warn"
               {...field('cashCeilingWarnPercent')}
+            />
+          </SimpleGrid>
+        </div>
+
+        <div>
+          <Title order={3} fz="lg" mb="xs">
+            {mm.familySection}
+          </Title>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            <TextInput
+              label={mm.familyPortalUrl}
+              description={mm.familyPortalUrlHelp(familyPortalFallback(settings.portalUrl))}
+              placeholder={familyPortalFallback(settings.portalUrl) || 'https://famille.ville.fr'}
+              inputMode="url"
+              data-testid="settings-family-portal-url"
+              {...field('familyPortalUrl')}
+            />
+            <TextInput
+              label={mm.accessCodeDays}
+              description={mm.accessCodeDaysHelp}
+              inputMode="numeric"
+              rightSection="j"
+              data-testid="settings-access-code-days"
+              {...field('accessCodeDays')}
             />
           </SimpleGrid>
         </div>

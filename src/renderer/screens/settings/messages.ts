@@ -1,5 +1,10 @@
 // Texts of the settings screen (Paramètres, F9).
-import { backupReasonLabels, type BackupReason } from '../../../shared/contract';
+import {
+  ACCESS_CODE_MAX_DAYS,
+  ACCESS_CODE_MIN_DAYS,
+  backupReasonLabels,
+  type BackupReason,
+} from '../../../shared/contract';
 
 const NBSP = '\u00a0';
 
@@ -27,6 +32,7 @@ export const settingsMessages = {
   tabs: {
     poste: 'Ce poste',
     imprimantes: 'Imprimantes',
+    commune: 'Commune',
     regies: 'Régies',
     sauvegardes: 'Sauvegardes',
     portail: 'Portail',
@@ -95,11 +101,36 @@ export const settingsMessages = {
     keepDailyBackups: 'Sauvegardes quotidiennes',
     keepClosingBackups: 'Sauvegardes de clôture',
     keepHelp: 'Les plus anciennes sont supprimées ; la dernière sauvegarde ne l’est jamais.',
+    familySection: 'Espace familles',
+    familyPortalUrl: 'Adresse de l’espace familles',
+    familyPortalUrlHelp: (fallback: string) =>
+      `Imprimée sur les coupons. https://… (http:// seulement pour localhost). Vide = ${fallback || 'l’adresse du portail suivie de /famille'}.`,
+    accessCodeDays: 'Validité des codes d’accès (jours)',
+    accessCodeDaysHelp:
+      'Durée pendant laquelle une famille peut activer son espace avec le code du coupon, de 1 à 365 jours (60 par défaut).',
+    accessCodeDaysRange: `Validité des codes d’accès${NBSP}: de ${ACCESS_CODE_MIN_DAYS} à ${ACCESS_CODE_MAX_DAYS} jours.`,
   },
 
   printers: {
     intro:
       'Imprimantes de ce poste. Laissez un nom vide pour utiliser l’imprimante par défaut de Windows.',
+  },
+
+  commune: {
+    intro:
+      'Identité de la commune imprimée sur les reçus, rapports de caisse, bordereaux, coupons et éditions. Les documents déjà émis gardent ce qu’ils ont imprimé.',
+    readOnly:
+      'Seul le régisseur titulaire peut modifier l’identité de la commune. Vous pouvez la consulter.',
+    toConfigure: `La commune n’est pas encore renseignée${NBSP}: les documents imprimeraient «${NBSP}Commune à configurer${NBSP}». Renseignez-la avant le premier encaissement.`,
+    name: 'Nom de la commune',
+    addressLine: 'Adresse de la mairie',
+    postalCode: 'Code postal',
+    city: 'Ville',
+    siret: 'SIRET',
+    siretHelp: `Facultatif${NBSP}: 14 chiffres.`,
+    phone: 'Téléphone de la mairie',
+    phoneHelp: 'Facultatif.',
+    fromPortal: `Sur un poste relié au portail, l’identité de la commune vient du portail${NBSP}: la modification y est refusée.`,
   },
 
   regies: {
@@ -123,6 +154,31 @@ export const settingsMessages = {
     allowCredit: 'Les trop-perçus peuvent être mis en avoir',
     allowDirectDebitPayment: 'Les factures en prélèvement peuvent être payées au guichet',
     none: 'Aucune régie configurée.',
+    noneCreate: `Aucune régie n’est encore configurée sur ce poste. Créez d’abord vos régies avec le bouton «${NBSP}Nouvelle régie${NBSP}»${NBSP}: les factures importées et les paiements sont rattachés à une régie.`,
+    identity: 'Identité',
+    identityHelp: 'Imprimée sur les reçus et les coupons remis aux familles.',
+    configuration: 'Encaissement',
+    code: 'Code de la régie',
+    codeHelp:
+      '2 à 5 lettres ou chiffres, par exemple SPO. Il figure dans les numéros des reçus et des bordereaux et ne pourra plus être modifié.',
+    name: 'Nom de la régie',
+    namePlaceholder: 'Régie des sports',
+    serviceName: 'Service qui accueille les familles',
+    servicePlaceholder: 'Service des Sports',
+    serviceAddress: 'Adresse du service',
+    serviceAddressPlaceholder: 'Complexe sportif, avenue Jean Jaurès, 49100 Ville',
+    servicePhone: 'Téléphone du service',
+    servicePhoneHelp: 'Facultatif, par exemple 02 61 91 00 30.',
+    creditorHelp: `À l’ordre de qui les chèques sont libellés${NBSP}: la régie «${NBSP}ès qualités${NBSP}» ou DGFiP.`,
+    create: 'Nouvelle régie',
+    createTitle: 'Nouvelle régie',
+    createIntro:
+      'Pour une commune sans portail : les régies d’un poste relié au portail viennent du portail.',
+    createSubmit: 'Créer la régie',
+    cancel: 'Annuler',
+    created: (code: string, name: string) =>
+      `Régie ${code} — ${name} créée. Elle peut encaisser dès maintenant${NBSP}; ses factures s’importent dans Remises, clôtures et éditions (F7) › Import.`,
+    createOnlyRegisseur: 'Seul le régisseur titulaire peut créer une régie.',
   },
 
   backups: {

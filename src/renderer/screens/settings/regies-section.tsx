@@ -1,58 +1,17 @@
-// "Régies": the configuration of each régie (modes accepted, ceiling and float, cheque payee,
-// PayFiP, DFT account, credits). Open to every agent for reading; the régisseur saves.
+// "Régies": the configuration of each régie (identity printed on documents, modes accepted,
+// ceiling and float, cheque payee, PayFiP, DFT account, credits), and « Nouvelle régie » for a
+// commune without a portal. Open to every agent for reading; the régisseur saves and creates.
 import { useState, type FormEvent } from 'react';
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  NativeSelect,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { agreementModes, type RegieConfig, type SettingsView } from '../../../shared/contract';
-import { parseEuro } from '../../../shared/money';
-import { paymentModeLabels, paymentModes, type PaymentMode } from '../../../shared/payment-modes';
+import { Alert, Button, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import type { RegieConfig, SettingsView } from '../../../shared/contract';
 import { useGuichet } from '../../guichet-context';
-import { centsToInput } from '../payment/payment-draft';
 import { settingsMessages as m } from './messages';
+import { RegieCreateModal } from './regie-create-modal';
+import { regieDraftOf, updateArgsOf, type RegieDraft } from './regie-draft';
+import { RegieFields } from './regie-fields';
 
 const rm = m.regies;
-
-interface Draft {
-  acceptedModes: PaymentMode[];
-  cesuAgreement: boolean;
-  chequeVacancesAgreement: boolean;
-  cashCeiling: string;
-  float: string;
-  creditorLabel: string;
-  numcli: string;
-  payfipSaisie: 'T' | 'X' | 'W';
-  dftAccount: string;
-  allowCredit: boolean;
-  allowDirectDebitPayment: boolean;
-}
-
-function draftOf(r: RegieConfig): Draft {
-  return {
-    acceptedModes: r.acceptedModes,
-    // A mode already accepted was accepted under its agreement.
-    cesuAgreement: r.acceptedModes.includes('cesu'),
-    chequeVacancesAgreement: r.acceptedModes.includes('cheque_vacances'),
-    cashCeiling: centsToInput(r.cashCeilingCents),
-    float: centsToInput(r.floatCents),
-    creditorLabel: r.creditorLabel,
-    numcli: r.numcli ?? '',
-    payfipSaisie: r.payfipSaisie,
-    dftAccount: r.dftAccount ?? '',
-    allowCredit: r.allowCredit,
-    allowDirectDebitPayment: r.allowDirectDebitPayment,
-  };
-}
 
 interface Props {
   regies: RegieConfig[];
@@ -62,8 +21,9 @@ interface Props {
 
 export function RegiesSection({ regies, editable, onSaved }: Props) {
   const [regieId, setRegieId] = useState<number | null>(regies[0]?.regieId ?? null);
-  const regie = regies.find((r) => r.regieId === regieId) ?? null;
-  if (!regie) return <Text>{rm.none}</Text>;
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
+  const regie = regies.find((r) => r.regieId === regieId) ?? regies[0] ?? null;
   return (
     <Stack gap="lg" maw={900}>
       {!editable && (
@@ -71,21 +31,60 @@ export function RegiesSection({ regies, editable, onSaved }: Props) {
           {m.readOnlyRegies}
         </Alert>
       )}
-      {regies.length > 1 && (
-        <div>
-          <Text component="span" fw={500} id="regie-choisie" display="block" mb={4}>
-            {rm.choose}
-          </Text>
-          <SegmentedControl
-            aria-labelledby="regie-choisie"
-            value={String(regie.regieId)}
-            onChange={(v) => setRegieId(Number(v))}
-            data={regies.map((r) => ({ value: String(r.regieId), label: `${r.code} — ${r.name}` }))}
-          />
-        </div>
+      <Group justify={regies.length > 1 ? 'space-between' : 'flex-start'} align="flex-end">
+        {regies.length > 1 && (
+          <div>
+            <Text component="span" fw={500} id="regie-choisie" display="block" mb={4}>
+              {rm.choose}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="regie-choisie"
+              value={regie ? String(regie.regieId) : ''}
+              onChange={(v) => {
+                setRegieId(Number(v));
+                setCreated(null);
+              }}
+              data={regies.map((r) => ({
+                value: String(r.regieId),
+                label: `${r.code} — ${r.name}`,
+              }))}
+            />
+          </div>
+        )}
+        {editable && (
+          <Button
+            variant="light"
+            leftSection={<IconPlus aria-hidden size={18} />}
+            onClick={() => setCreating(true)}
+            data-testid="regie-create"
+          >
+            {rm.create}
+          </Button>
+        )}
+      </Group>
+      {created && (
+        <Alert color="green" variant="outline" role="status" data-testid="regie-created">
+          {created}
+        </Alert>
       )}
-      {/* A fresh form per régie: the draft of one must not leak into another. */}
-      <RegieForm key={regie.regieId} regie={regie} editable={editable} onSaved={onSaved} />
+      {regie ? (
+        // A fresh form per régie: the draft of one must not leak into another.
+        <RegieForm key={regie.regieId} regie={regie} editable={editable} onSaved={onSaved} />
+      ) : (
+        <Text data-testid="regies-none">{editable ? rm.noneCreate : rm.none}</Text>
+      )}
+      {creating && (
+        <RegieCreateModal
+          onClose={() => setCreating(false)}
+          onCreated={(c) => {
+            setCreating(false);
+            setRegieId(c.regieId);
+            const r = c.view.regies.find((x) => x.regieId === c.regieId);
+            setCreated(r ? rm.created(r.code, r.name) : null);
+            onSaved(c.view);
+          }}
+        />
+      )}
     </Stack>
   );
 }
@@ -100,11 +99,11 @@ function RegieForm({
   onSaved(view: SettingsView): void;
 }) {
   const { call } = useGuichet();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(regie));
+  const [draft, setDraft] = useState<RegieDraft>(() => regieDraftOf(regie));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+  const set = <K extends keyof RegieDraft>(key: K, value: RegieDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setDone(null);
   };
@@ -113,156 +112,20 @@ function RegieForm({
     e.preventDefault();
     setError(null);
     setDone(null);
-    const ceiling = parseEuro(draft.cashCeiling);
-    const float = parseEuro(draft.float);
-    if (ceiling === null) return setError(m.badEuro(rm.cashCeilingCents));
-    if (float === null) return setError(m.badEuro(rm.floatCents));
+    const parsed = updateArgsOf(regie.regieId, draft);
+    if ('error' in parsed) return setError(parsed.error);
     setSaving(true);
-    const r = await call('regies.update', {
-      regieId: regie.regieId,
-      acceptedModes: draft.acceptedModes,
-      cesuAgreement: draft.cesuAgreement,
-      chequeVacancesAgreement: draft.chequeVacancesAgreement,
-      cashCeilingCents: ceiling,
-      floatCents: float,
-      creditorLabel: draft.creditorLabel,
-      numcli: draft.numcli.trim() === '' ? null : draft.numcli,
-      payfipSaisie: draft.payfipSaisie,
-      dftAccount: draft.dftAccount.trim() === '' ? null : draft.dftAccount,
-      allowCredit: draft.allowCredit,
-      allowDirectDebitPayment: draft.allowDirectDebitPayment,
-    });
+    const r = await call('regies.update', parsed.args);
     setSaving(false);
     if (!r.ok) return setError(r.error.message);
     setDone(m.saved);
     onSaved(r.value);
   }
 
-  const agreement = (mode: PaymentMode) =>
-    mode === 'cesu'
-      ? { key: 'cesuAgreement' as const, label: rm.cesuAgreement }
-      : mode === 'cheque_vacances'
-        ? { key: 'chequeVacancesAgreement' as const, label: rm.chequeVacancesAgreement }
-        : null;
-
   return (
     <form onSubmit={(e) => void save(e)} noValidate aria-label={`${rm.choose} ${regie.code}`}>
       <Stack gap="lg">
-        {/* Plain checkboxes, not Checkbox.Group: the agreement boxes nested under a mode
-            would otherwise be taken for modes themselves. */}
-        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-          <Text component="legend" fw={500} fz="sm" mb="xs">
-            {rm.modes}
-          </Text>
-          <Stack gap={6}>
-            {paymentModes.map((mode) => {
-              const a = (agreementModes as readonly PaymentMode[]).includes(mode)
-                ? agreement(mode)
-                : null;
-              const accepted = draft.acceptedModes.includes(mode);
-              return (
-                <div key={mode}>
-                  <Checkbox
-                    label={paymentModeLabels[mode]}
-                    checked={accepted}
-                    disabled={!editable}
-                    onChange={(e) => {
-                      const on = e.currentTarget.checked;
-                      set(
-                        'acceptedModes',
-                        paymentModes.filter((p) =>
-                          p === mode ? on : draft.acceptedModes.includes(p),
-                        ),
-                      );
-                    }}
-                    data-testid={`regie-mode-${mode}`}
-                  />
-                  {a && accepted && (
-                    <Checkbox
-                      ml="xl"
-                      mt={4}
-                      label={a.label}
-                      checked={draft[a.key]}
-                      disabled={!editable}
-                      onChange={(e) => set(a.key, e.currentTarget.checked)}
-                      data-testid={`regie-agreement-${mode}`}
-                    />
-                  )}
-                </div>
-              );
-            })}
-          </Stack>
-        </fieldset>
-
-        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-          <TextInput
-            label={rm.cashCeilingCents}
-            inputMode="decimal"
-            rightSection="€"
-            value={draft.cashCeiling}
-            disabled={!editable}
-            onChange={(e) => set('cashCeiling', e.currentTarget.value)}
-            data-testid="regie-ceiling"
-          />
-          <TextInput
-            label={rm.floatCents}
-            inputMode="decimal"
-            rightSection="€"
-            value={draft.float}
-            disabled={!editable}
-            onChange={(e) => set('float', e.currentTarget.value)}
-            data-testid="regie-float"
-          />
-          <TextInput
-            label={rm.creditorLabel}
-            value={draft.creditorLabel}
-            disabled={!editable}
-            onChange={(e) => set('creditorLabel', e.currentTarget.value)}
-            data-testid="regie-creditor"
-          />
-          <TextInput
-            label={rm.dftAccount}
-            value={draft.dftAccount}
-            disabled={!editable}
-            onChange={(e) => set('dftAccount', e.currentTarget.value)}
-            data-testid="regie-dft"
-          />
-          <TextInput
-            label={rm.numcli}
-            description={rm.numcliHelp}
-            inputMode="numeric"
-            maxLength={6}
-            value={draft.numcli}
-            disabled={!editable}
-            onChange={(e) => set('numcli', e.currentTarget.value)}
-            data-testid="regie-numcli"
-          />
-          <NativeSelect
-            label={rm.payfipSaisie}
-            value={draft.payfipSaisie}
-            disabled={!editable}
-            data={(['T', 'X', 'W'] as const).map((v) => ({ value: v, label: rm.payfipModes[v] }))}
-            onChange={(e) => {
-              const v = (['T', 'X', 'W'] as const).find((x) => x === e.currentTarget.value);
-              if (v) set('payfipSaisie', v);
-            }}
-            data-testid="regie-payfip"
-          />
-        </SimpleGrid>
-        <Stack gap="xs">
-          <Switch
-            label={rm.allowCredit}
-            checked={draft.allowCredit}
-            disabled={!editable}
-            onChange={(e) => set('allowCredit', e.currentTarget.checked)}
-          />
-          <Switch
-            label={rm.allowDirectDebitPayment}
-            checked={draft.allowDirectDebitPayment}
-            disabled={!editable}
-            onChange={(e) => set('allowDirectDebitPayment', e.currentTarget.checked)}
-          />
-        </Stack>
+        <RegieFields draft={draft} set={set} editable={editable} testIdPrefix="regie" />
         <div aria-live="polite">
           {error && (
             <Alert color="red" variant="outline" role="alert" data-testid="regie-error">

@@ -1,4 +1,4 @@
-// Paramètres (F9): this machine's settings, its printers, the régies' configuration, the
+// Paramètres (F9): this machine's settings, its printers, the commune's identity, the régies, the
 // backups and the incident report, one tab each. Every agent may read; the régisseur and the
 // suppléant change the machine's settings and make backups; the régisseur alone configures the
 // régies and restores. The core enforces the same rules; the screen only shows who may do what.
@@ -10,6 +10,7 @@ import { can } from '../../../shared/roles';
 import { overlayOpen } from '../../components/overlay-open';
 import { useGuichet } from '../../guichet-context';
 import { BackupsSection } from './backups-section';
+import { CommuneSection } from './commune-section';
 import { IncidentSection } from './incident-section';
 import { MachineSection } from './machine-section';
 import { settingsMessages as m } from './messages';
@@ -115,6 +116,9 @@ export function SettingsScreen({ session, onBack }: { session: SessionView; onBa
             </Tabs.Panel>
             <Tabs.Panel value="imprimantes">
               <PrintersTab view={view} editable={mayEditMachine} onSaved={saved} />
+            </Tabs.Panel>
+            <Tabs.Panel value="commune">
+              <CommuneSection commune={view.commune} editable={mayAdmin} onSaved={saved} />
             </Tabs.Panel>
             <Tabs.Panel value="regies">
               <RegiesSection regies={view.regies} editable={mayAdmin} onSaved={saved} />
