@@ -64,8 +64,9 @@ export function AppHeader({
       {label}
     </Button>
   );
-  // Two rows: who and where on the first, the screens on the second. On one row the header
-  // overflowed on the 1280- and 1366-pixel screens counters have.
+  // Two rows: who and where on the first, the screens and the portal link on the second. On one
+  // row the header overflowed on the 1280- and 1366-pixel screens counters have; with the portal
+  // link on the first row, a linked poste lost its commune name and the badges overlapped.
   return (
     <header className="app-header" aria-label={appMessages.headerLabel}>
       <Group justify="space-between" wrap="nowrap" px="lg" pt="xs" gap="lg">
@@ -81,7 +82,6 @@ export function AppHeader({
           </Badge>
         </Group>
         <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
-          <SyncStatusWidget />
           <Text aria-label={appMessages.agentLabel}>
             <Text span fw={700} data-testid="agent-name">
               {session.agent.displayName}
@@ -96,47 +96,50 @@ export function AppHeader({
           </Button>
         </Group>
       </Group>
-      <Group gap="xs" wrap="wrap" component="nav" aria-label={appMessages.navLabel} px="md" py={6}>
-        {navButton(
-          'F2',
-          appMessages.navSearch,
-          <IconSearch aria-hidden size={18} />,
-          current === 'search',
-          onSearch,
-        )}
-        {navButton(
-          tillKey,
-          appMessages.navTill,
-          <IconCash aria-hidden size={18} />,
-          current === 'till',
-          onTill,
-          'nav-till',
-        )}
-        {navButton(
-          officeKey,
-          appMessages.navOffice,
-          <IconFileInvoice aria-hidden size={18} />,
-          current === 'office',
-          onOffice,
-          'nav-office',
-        )}
-        {onJournal &&
-          navButton(
-            journalKey,
-            appMessages.navJournal,
-            <IconBook2 aria-hidden size={18} />,
-            current === 'journal',
-            onJournal,
-            'nav-journal',
+      <Group justify="space-between" wrap="wrap" gap="xs" px="md" py={6}>
+        <Group gap="xs" wrap="wrap" component="nav" aria-label={appMessages.navLabel}>
+          {navButton(
+            'F2',
+            appMessages.navSearch,
+            <IconSearch aria-hidden size={18} />,
+            current === 'search',
+            onSearch,
           )}
-        {navButton(
-          settingsKey,
-          settingsMessages.navLabel,
-          <IconSettings aria-hidden size={18} />,
-          current === 'settings',
-          onSettings,
-          'nav-settings',
-        )}
+          {navButton(
+            tillKey,
+            appMessages.navTill,
+            <IconCash aria-hidden size={18} />,
+            current === 'till',
+            onTill,
+            'nav-till',
+          )}
+          {navButton(
+            officeKey,
+            appMessages.navOffice,
+            <IconFileInvoice aria-hidden size={18} />,
+            current === 'office',
+            onOffice,
+            'nav-office',
+          )}
+          {onJournal &&
+            navButton(
+              journalKey,
+              appMessages.navJournal,
+              <IconBook2 aria-hidden size={18} />,
+              current === 'journal',
+              onJournal,
+              'nav-journal',
+            )}
+          {navButton(
+            settingsKey,
+            settingsMessages.navLabel,
+            <IconSettings aria-hidden size={18} />,
+            current === 'settings',
+            onSettings,
+            'nav-settings',
+          )}
+        </Group>
+        <SyncStatusWidget />
       </Group>
     </header>
   );
