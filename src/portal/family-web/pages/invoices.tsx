@@ -279,7 +279,9 @@ export function InvoicesPage({
                   PayFiP, le service de paiement en ligne de la DGFiP (carte bancaire ou
                   prélèvement).
                 </p>
-                <button type="submit">Payer en ligne</button>
+                <button type="submit" className="button">
+                  Payer en ligne
+                </button>
               </form>
             ) : null}
           </section>
