@@ -106,11 +106,74 @@ const parsedCache = new WeakMap<Uint8Array, FontkitFont>();
 // past the limit it is simply emptied (a receipt shapes a few hundred strings).
 const LAYOUT_CACHE_LIMIT = 5_000;
 
+type FontkitGlyph = ReturnType<FontkitFont['glyphForCodePoint']>;
+type GlyphRun = ReturnType<FontkitFont['layout']>;
+
+/**
+ * Whether DejaVu's default shaping leaves `text` exactly as its characters map, glyph for
+ * glyph. For Latin text the only substitutions DejaVu Sans and Sans Bold make by default are
+ * the ligatures ff, fi, fl, ffi and ffl (feature liga); the others (ccmp) need a combining
+ * mark, and the Unicode "default ignorable" characters (soft hyphen, zero-width and bidi
+ * controls) are hidden by the shaper. Strings made only of Basic Latin, Latin-1, Latin
+ * Extended-A, general punctuation and the euro sign, with none of those ligature pairs, are
+ * therefore mapped directly. tests/core/pdf/fonts-shaping.test.ts compares both ways in the
+ * three fonts (each such character, and each pair of those French text uses), so a new font
+ * version that adds a substitution fails there instead of changing documents silently.
+ */
+export function needsNoShaping(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) {
+      // "f" followed by "f", "i" or "l" starts a ligature.
+      if (c === 0x66) {
+        const next = text.charCodeAt(i + 1);
+        if (next === 0x66 || next === 0x69 || next === 0x6c) return false;
+      }
+      continue;
+    }
+    if (c >= 0xa0 && c <= 0x17f && c !== 0xad) continue;
+    if (
+      c >= 0x2000 &&
+      c <= 0x205f &&
+      !(c >= 0x200b && c <= 0x200f) &&
+      !(c >= 0x202a && c <= 0x202e)
+    )
+      continue;
+    if (c === 0x20ac) continue;
+    return false;
+  }
+  return true;
+}
+
 function memoizeLayout(font: FontkitFont): FontkitFont {
   const shape = font.layout.bind(font);
-  const runs = new Map<string, ReturnType<FontkitFont['layout']>>();
+  const runs = new Map<string, GlyphRun>();
+  // The glyph of each character met, so that mapping a string is one lookup per character
+  // instead of one walk of the font's character map.
+  const glyphs = new Map<number, FontkitGlyph>();
+  const glyphOf = (code: number): FontkitGlyph => {
+    let glyph = glyphs.get(code);
+    if (!glyph) {
+      glyph = font.glyphForCodePoint(code);
+      glyphs.set(code, glyph);
+    }
+    return glyph;
+  };
   font.layout = (text, features) => {
     if (features !== undefined) return shape(text, features);
+    // Most strings of a document are plain Latin text that shaping would not change (names,
+    // addresses, references, amounts: each family's are new to the cache). Shaping them costs
+    // about as much as the whole rest of a coupon; mapping them costs almost nothing. pdf-lib
+    // reads only the glyphs of a run (CustomFontEmbedder and CustomFontSubsetEmbedder, for
+    // encoding and for widths, which are the glyphs' advance widths, kerning aside), so the
+    // run returned here carries only those.
+    if (needsNoShaping(text)) {
+      const mapped: FontkitGlyph[] = [];
+      for (let i = 0; i < text.length; i++) mapped.push(glyphOf(text.charCodeAt(i)));
+      // Only `glyphs` is filled in, which is all pdf-lib reads (see above); no code of ours
+      // calls layout directly.
+      return { glyphs: mapped } as Partial<GlyphRun> as GlyphRun;
+    }
     let run = runs.get(text);
     if (!run) {
       if (runs.size >= LAYOUT_CACHE_LIMIT) runs.clear();

@@ -64,6 +64,16 @@ export function fontMetrics(font: PDFFont): FontMetrics {
  */
 export function printable(text: string, font: PDFFont): string {
   const glyphs = charset(font);
+  // Nearly every string printed is already printable: Latin characters the font has, which
+  // NFC leaves unchanged (none of them decomposes or composes with a neighbour unless a
+  // combining mark follows, and those are not in these ranges). A batch of coupons prints
+  // tens of thousands of such strings, so they are returned as they are without being rebuilt.
+  let plain = true;
+  for (let i = 0; i < text.length && plain; i++) {
+    const c = text.charCodeAt(i);
+    plain = ((c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0x17f)) && glyphs.has(c);
+  }
+  if (plain) return text;
   let out = '';
   for (const ch of text.normalize('NFC')) {
     const cp = ch.codePointAt(0) ?? 0;

@@ -63,4 +63,10 @@ describe('printable', () => {
     expect(printable('a\tb\u0007c', fonts.regular)).toBe('a b c');
     expect(printable('漢字', fonts.regular)).toBe('??');
   });
+
+  it('composes decomposed accents, also next to plain Latin text', () => {
+    // The plain Latin shortcut must not skip normalisation when a combining mark follows.
+    expect(printable('Le\u0301a Lefe\u0300vre', fonts.regular)).toBe('Léa Lefèvre');
+    expect(printable('Cre\u0301teil\t69100', fonts.mono)).toBe('Créteil 69100');
+  });
 });
