@@ -49,11 +49,11 @@ async function withStorm(seed: number, fn: (storm: Storm) => Promise<void>) {
 describe('synchronisation sous pannes : deux postes, un portail, un proxy qui casse tout', () => {
   it(`un paiement pris hors ligne arrive au portail et sur l’autre poste après la reconnexion, une seule fois, malgré les pannes (graine ${OFFLINE_SEED})`, async () => {
     await withStorm(OFFLINE_SEED, offlinePaymentScenario);
-  }, 90_000);
+  }, 240_000);
 
   it(`deux paiements complets de la même facture, l’un hors ligne : un trop-perçu, chaque paiement une fois (graine ${OVERPAY_SEED})`, async () => {
     await withStorm(OVERPAY_SEED, overpaymentScenario);
-  }, 90_000);
+  }, 240_000);
 
   for (const seed of STORM_SEEDS) {
     it(`graine ${seed} : après la tempête, portail et postes ont les mêmes paiements, une fois chacun`, async () => {
