@@ -111,7 +111,8 @@ test('arrows choose a family, Entrée opens it, Échap comes back with the resul
   const heading = page.getByRole('heading', { level: 1 });
   await expect(heading).toHaveText(/^Famille /);
   await expect(heading).toBeFocused();
-  await expect(page.getByText(code, { exact: true })).toBeVisible();
+  // The code famille shows under the name, and again in the family portal access section.
+  await expect(page.getByText(code, { exact: true }).first()).toBeVisible();
 
   // Responsables: name, address with a postal code, contact details.
   const responsables = page.getByTestId('responsable');
