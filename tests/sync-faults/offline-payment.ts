@@ -6,22 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { idOf } from '../core/sync/sync-fixtures';
 import { expectConverged, readPortal, readRegister } from './convergence';
-import { faultTotals, type Storm } from './storm-harness';
-
-// A liveness bound, not a speed target: on a quiet machine the scenario converges in a few
-// seconds, but on CI's two busy cores one run took over 20 s with a third of the answers lost.
-async function waitFor(
-  seed: number,
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 120_000,
-) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`graine ${seed} : délai dépassé en attendant ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { faultTotals, stormState, waitFor, type Storm } from './storm-harness';
 
 export async function offlinePaymentScenario(storm: Storm): Promise<void> {
   const { P01, P02 } = storm.stations;
@@ -54,7 +39,9 @@ export async function offlinePaymentScenario(storm: Storm): Promise<void> {
     allocations: [{ invoiceId: idOf(P02.reg, 'invoice', invoice.number), amountCents: 1_500 }],
   });
   // The register works offline: its engine keeps trying, the payment waits in the outbox.
-  await waitFor(storm.seed, 'deux essais hors ligne', () => P01.proxy.counts.offline >= 2);
+  await waitFor(storm.seed, 'deux essais hors ligne', () => P01.proxy.counts.offline >= 2, {
+    state: () => stormState(storm),
+  });
   expect(P01.reg.core.sync.status()).toMatchObject({ online: false, waitingOps: 1 });
   await storm.portal.restart(200);
   const during = await readPortal(storm.portal);
@@ -71,6 +58,7 @@ export async function offlinePaymentScenario(storm: Storm): Promise<void> {
     async () =>
       P01.proxy.counts.responsesLost > 0 &&
       (await readPortal(storm.portal)).payments.some((p) => p.receipt === paid.receiptNumber),
+    { state: () => stormState(storm) },
   );
   expect(readRegister(P01.reg).outbox).toBe(1);
   // Then a bad network on both sides: answers lost, requests duplicated, bodies cut.
@@ -83,14 +71,14 @@ export async function offlinePaymentScenario(storm: Storm): Promise<void> {
   };
   P01.proxy.setRates(faults);
   P02.proxy.setRates(faults);
-  await waitFor(
-    storm.seed,
-    'le paiement sur P02',
-    () =>
-      readRegister(P01.reg).outbox === 0 &&
-      readRegister(P02.reg).mirrored.some((m) => m.key === paid.receiptNumber) &&
-      readRegister(P01.reg).mirrored.some((m) => m.key === other.receiptNumber),
-  );
+  const arrived = () => ({
+    p01Pushed: readRegister(P01.reg).outbox === 0,
+    onP02: readRegister(P02.reg).mirrored.some((m) => m.key === paid.receiptNumber),
+    otherOnP01: readRegister(P01.reg).mirrored.some((m) => m.key === other.receiptNumber),
+  });
+  await waitFor(storm.seed, 'le paiement sur P02', () => Object.values(arrived()).every(Boolean), {
+    state: () => ({ arrived: arrived(), ...stormState(storm) }),
+  });
   const c = faultTotals({ P01: P01.proxy.counts, P02: P02.proxy.counts });
   expect(c.duplicated + c.cut + c.gatewayErrors).toBeGreaterThan(0);
 

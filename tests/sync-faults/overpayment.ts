@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { addInvoice } from '../portal/helpers/portal-fixture';
 import { idOf } from '../core/sync/sync-fixtures';
 import { expectConverged, readPortal, readRegister } from './convergence';
-import type { Station, Storm } from './storm-harness';
+import { stormState, waitFor, type Station, type Storm } from './storm-harness';
 
 function cheque(s: Station, invoice: string, amountCents: number) {
   return {
@@ -44,29 +44,23 @@ export async function overpaymentScenario(storm: Storm): Promise<void> {
   const offline = await P02.reg.call('payments.record', cheque(P02, invoice, 3_000));
   // P01 is online but every request it sends reaches the portal twice.
   P01.proxy.setRates({ duplicate: 1, delay: 0.3 });
-  // A liveness bound for a busy CI machine, not a speed target (a few seconds when quiet).
-  const end = Date.now() + 120_000;
-  const waitFor = async (what: string, check: () => Promise<boolean> | boolean) => {
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`graine ${storm.seed} : ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const wait = (what: string, check: () => Promise<boolean> | boolean) =>
+    waitFor(storm.seed, what, check, { state: () => stormState(storm) });
   // P01's payment reaches the portal first; then P02 comes back, and the portal's answers to it
   // are lost until its payment has been applied, then only some of them.
-  await waitFor('P01 n’a pas poussé', async () =>
+  await wait('P01 n’a pas poussé', async () =>
     (await readPortal(storm.portal)).payments.some((p) => p.receipt === online.receiptNumber),
   );
   P02.proxy.setRates({ loseResponse: 1 });
   P02.proxy.offline = false;
-  await waitFor(
+  await wait(
     'P02 n’a pas poussé',
     async () =>
       P02.proxy.counts.responsesLost > 0 &&
       (await readPortal(storm.portal)).payments.some((p) => p.receipt === offline.receiptNumber),
   );
   P02.proxy.setRates({ loseResponse: 0.3, duplicate: 0.3, cut: 0.2, drop: 0.1, delay: 0.3 });
-  await waitFor('P02 attend encore', () => readRegister(P02.reg).outbox === 0);
+  await wait('P02 attend encore', () => readRegister(P02.reg).outbox === 0);
   expect(P01.proxy.counts.duplicated, `graine ${storm.seed}`).toBeGreaterThan(0);
   await settle([P01, P02]);
 

@@ -353,6 +353,53 @@ export interface StormRun {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Polls `check` until it holds. A liveness bound, not a speed target: quiet, the scenarios
+ * converge in a few seconds, but on CI's two busy cores one needed more than 20 s with a third
+ * of the answers lost. The seed is in the message so a failure can be replayed.
+ */
+export async function waitFor(
+  seed: number,
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  o: { timeoutMs?: number; state?: () => unknown } = {},
+): Promise<void> {
+  const end = Date.now() + (o.timeoutMs ?? 120_000);
+  while (!(await check())) {
+    if (Date.now() > end) {
+      // Say where things stood, so a failure on CI can be understood without a rerun.
+      let state = '';
+      try {
+        state = o.state ? `\n${JSON.stringify(o.state(), null, 1)}` : '';
+      } catch (e) {
+        state = `\n(état illisible : ${String(e)})`;
+      }
+      throw new Error(`graine ${seed} : délai dépassé en attendant ${what}${state}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Each register's sync status and each proxy's fault counts, for failure messages. */
+export function stormState(storm: Storm): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of Object.values(storm.stations)) {
+    const st = s.reg.core.sync.status();
+    out[s.poste] = {
+      online: st.online,
+      waitingOps: st.waitingOps,
+      lastError: st.lastError,
+      lastSuccessAt: st.lastSuccessAt,
+      lastFailureAt: st.lastFailureAt,
+      nextAttemptAt: st.nextAttemptAt,
+      now: new Date().toISOString(),
+      rejected: st.rejected,
+      proxy: { ...s.proxy.counts, offline: s.proxy.offline },
+    };
+  }
+  return out;
+}
+
 export function faultTotals(counts: Record<Poste, FaultCounts>): FaultCounts {
   const total = { ...counts.P01 };
   for (const k of Object.keys(total) as (keyof FaultCounts)[]) total[k] += counts.P02[k];

@@ -71,6 +71,19 @@ export class PortalClient {
     );
   }
 
+  /**
+   * Asks the portal to check an online payment with PayFiP now (PROTOCOL.md 7.1). The answer
+   * is returned unparsed: the caller validates it against the shared schema.
+   */
+  recheckOnlinePayment(ref: string): Promise<unknown> {
+    return this.request<unknown>(
+      'POST',
+      `/sync/v1/online-payments/${encodeURIComponent(ref)}/recheck`,
+      undefined,
+      true,
+    );
+  }
+
   private async request<T>(
     method: 'GET' | 'POST',
     target: string,
@@ -106,7 +119,16 @@ export class PortalClient {
         true,
       );
     }
-    const raw = await res.text().catch(() => '');
+    // A body cut mid-way (the connection dropped) reads as null: it is a network failure.
+    const raw = await res.text().catch(() => null);
+    if (raw === null) {
+      throw new SyncError(
+        'REPONSE_INTERROMPUE',
+        'La réponse du portail a été interrompue (réseau instable). Nouvel essai automatique.',
+        true,
+        res.status,
+      );
+    }
     if (res.ok) {
       try {
         return JSON.parse(raw) as T;
@@ -116,14 +138,29 @@ export class PortalClient {
     }
     let err: ProtocolError | null = null;
     try {
-      err = JSON.parse(raw) as ProtocolError;
+      const parsed = JSON.parse(raw) as Partial<ProtocolError> | null;
+      err = typeof parsed?.code === 'string' ? (parsed as ProtocolError) : null;
     } catch {
       err = null;
     }
-    const code = err?.code ?? `HTTP_${res.status}`;
-    const message = err?.message ?? `Le portail a répondu par une erreur ${res.status}.`;
+    if (!err) {
+      // Not the portal's own answer (a proxy's error page, or a body cut short by the network):
+      // nothing says a person must act, so the engine keeps trying with its backoff. Stopping
+      // here once stopped two registers for good when a 401 answer lost its body mid-way.
+      throw new SyncError(
+        `HTTP_${res.status}`,
+        `Le portail a répondu par une erreur ${res.status} sans explication lisible. Nouvel essai automatique.`,
+        true,
+        res.status,
+      );
+    }
     const retry =
-      (res.status >= 500 || res.status === 429 || code === 'NONCE_REJOUE') && !STOP_CODES.has(code);
-    throw new SyncError(code, message, retry, res.status);
+      (res.status >= 500 || res.status === 429 || err.code === 'NONCE_REJOUE') &&
+      !STOP_CODES.has(err.code);
+    const message =
+      typeof err.message === 'string' && err.message
+        ? err.message
+        : `Le portail a répondu par une erreur ${res.status} (${err.code}).`;
+    throw new SyncError(err.code, message, retry, res.status);
   }
 }
