@@ -4,7 +4,7 @@
 // may carry, so that matching never has to know where it came from.
 import type Database from 'better-sqlite3';
 import type { BankTargetKind, BankTargetView } from '../../shared/contract';
-import { TIME_ZONE } from '../../shared/dates';
+import { parisDate } from '../../shared/dates';
 import { formatEuro } from '../../shared/money';
 
 export interface TargetRef {
@@ -49,16 +49,6 @@ export function targetView(t: ExpectedTarget): BankTargetView {
     regieCode: t.regieCode,
   };
 }
-
-// One formatter for the module: building an Intl formatter per call (as shared parisDate does)
-// costs a quarter of a millisecond, which tens of thousands of payments turn into seconds.
-const parisDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-export const parisDate = (instant: Date): string => parisDay.format(instant);
 
 interface MirrorPayment {
   ref?: unknown;

@@ -15,6 +15,7 @@ import {
   type ParsedInput,
 } from '../../shared/contract';
 import { requireSession, type HandlerContext } from '../context';
+import { enrolledPortalUrl } from '../admin/portal-enrolment';
 import { DomainError } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { alreadyExecuted, insertCommand, requestHash } from '../payments/commands';
@@ -76,12 +77,11 @@ function decodeArgument(
 
 /** Families and invoices come from the portal on an enrolled poste: two sources would diverge. */
 function refuseWhenEnrolled(sqlite: Database.Database): void {
-  const enrolled = sqlite.prepare('SELECT portal_url FROM sync_state WHERE id = 1').get() as
-    { portal_url: string } | undefined;
-  if (enrolled) {
+  const portalUrl = enrolledPortalUrl(sqlite);
+  if (portalUrl) {
     throw new DomainError(
       'REGLE_METIER',
-      `Ce poste est relié au portail (${enrolled.portal_url}) : les familles et les factures viennent du portail, l’import de fichiers CSV est désactivé. Importez les fichiers sur le portail, ou adressez-vous à son administrateur.`,
+      `Ce poste est relié au portail (${portalUrl}) : les familles et les factures viennent du portail, l’import de fichiers CSV est désactivé. Importez les fichiers sur le portail, ou adressez-vous à son administrateur.`,
       'POSTE_RELIE_AU_PORTAIL',
     );
   }

@@ -38,8 +38,22 @@ export async function drawPdf(
   container: HTMLElement,
   signal: AbortSignal,
 ): Promise<number> {
+  return (await drawPdfPages(bytes, container, signal)).drawn;
+}
+
+/**
+ * The same, for documents too long to draw whole (a coupon batch has a page per family): only
+ * the first `maxPages` pages are drawn, at `scale`. Resolves with how many were drawn and how
+ * many the document has.
+ */
+export async function drawPdfPages(
+  bytes: Uint8Array,
+  container: HTMLElement,
+  signal: AbortSignal,
+  opts: { maxPages?: number; scale?: number } = {},
+): Promise<{ drawn: number; total: number }> {
   const pdfjs = await loadPdfJs();
-  if (signal.aborted) return 0;
+  if (signal.aborted) return { drawn: 0, total: 0 };
   const task = pdfjs.getDocument({
     // pdf.js detaches the buffer it is given: the caller keeps its bytes for the download.
     data: bytes.slice(),
@@ -49,10 +63,11 @@ export async function drawPdf(
   const doc = await task.promise;
   try {
     const canvases: HTMLCanvasElement[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      if (signal.aborted) return 0;
+    const count = Math.min(opts.maxPages ?? doc.numPages, doc.numPages);
+    for (let n = 1; n <= count; n++) {
+      if (signal.aborted) return { drawn: 0, total: doc.numPages };
       const page = await doc.getPage(n);
-      const viewport = page.getViewport({ scale: SCALE });
+      const viewport = page.getViewport({ scale: opts.scale ?? SCALE });
       const ratio = window.devicePixelRatio || 1;
       const canvas = document.createElement('canvas');
       canvas.width = Math.floor(viewport.width * ratio);
@@ -67,9 +82,9 @@ export async function drawPdf(
       }).promise;
       canvases.push(canvas);
     }
-    if (signal.aborted) return 0;
+    if (signal.aborted) return { drawn: 0, total: doc.numPages };
     container.replaceChildren(...canvases);
-    return canvases.length;
+    return { drawn: canvases.length, total: doc.numPages };
   } finally {
     await doc.destroy();
   }

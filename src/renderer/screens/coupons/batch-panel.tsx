@@ -24,15 +24,18 @@ import { parisDate } from '../../../shared/dates';
 import { useGuichet } from '../../guichet-context';
 import { printDocument, type PrintResult } from '../../printing/print-document';
 import { printingMessages as pm } from '../../printing/messages';
-import { base64ToBytes } from '../../receipts/pdf-preview';
+import { base64ToBytes, drawPdfPages } from '../../receipts/pdf-preview';
 import { formatPeriod } from '../family/format';
-import { drawFirstPages } from './batch-preview';
 import { billingMonths, progressPercent } from './format';
 import { batchMessages as m } from './messages';
 
 /** How often a running batch is asked for its progress. */
 export const POLL_MS = 400;
-/** Pages of a finished batch drawn on screen (see batch-preview.ts). */
+/**
+ * Pages of a finished batch drawn on screen: a batch has a page per family, and drawing them
+ * all would freeze the counter; the first ones are enough to check the layout before printing.
+ */
+const PREVIEW_SCALE = 0.9;
 const PREVIEW_PAGES = 2;
 /** How long a saved batch's object URL lives: long enough for the browser to have read it. */
 const DOWNLOAD_URL_LIFETIME_MS = 120_000;
@@ -414,7 +417,10 @@ function BatchFile({ file }: { file: ReportFile }) {
     if (!el) return;
     const abort = new AbortController();
     setPreview({ state: 'drawing' });
-    drawFirstPages(base64ToBytes(file.pdfBase64), el, PREVIEW_PAGES, abort.signal).then(
+    drawPdfPages(base64ToBytes(file.pdfBase64), el, abort.signal, {
+      maxPages: PREVIEW_PAGES,
+      scale: PREVIEW_SCALE,
+    }).then(
       (r) => {
         if (!abort.signal.aborted)
           setPreview(r.drawn > 0 ? { state: 'done', ...r } : { state: 'failed' });
