@@ -37,6 +37,7 @@ import { seedDatabase, type SeedKind } from './demo/seed';
 import type Database from 'better-sqlite3';
 import { createSyncEngine, OUTBOX_WRITERS, type SyncEngine } from './sync/engine';
 import type { FetchLike } from './sync/client';
+import { validationMessage } from './validation-message';
 import {
   fileSecretStore,
   memorySecretStore,
@@ -114,12 +115,6 @@ export function defaultMigrationsDir(): string {
 
 /** Reads the interface repeats on a timer (the sync badge), which leave the idle clock alone. */
 const BACKGROUND_READS: ReadonlySet<string> = new Set(['sync.status']);
-
-function zodMessage(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length ? `${i.path.join('.')} : ${i.message}` : i.message))
-    .join(' ; ');
-}
 
 /** Renames, retrying a moment when Windows reports the file busy (antivirus, indexer). */
 function renameWithRetry(from: string, to: string): void {
@@ -402,7 +397,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       }
       const parsed = spec.input.safeParse(rawArgs ?? {});
       if (!parsed.success) {
-        throw new DomainError('VALIDATION', zodMessage(parsed.error));
+        throw new DomainError('VALIDATION', validationMessage(parsed.error));
       }
       const impl = handlers[name] as (a: unknown, c: HandlerContext) => unknown;
       const value = await impl(parsed.data, { ...ctxBase(), session, presentedToken: token });

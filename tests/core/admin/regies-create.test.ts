@@ -142,7 +142,7 @@ describe('regies.create', () => {
       [{ floatCents: 90000 }, 'Le fonds de caisse ne peut pas dépasser le plafond d’encaisse.'],
       [{ acceptedModes: [] }, 'Une régie doit accepter au moins un mode de paiement.'],
       [{ acceptedModes: ['cesu'] }, 'Les CESU ne peuvent être acceptés que si la régie'],
-      [{ cashCeilingCents: 12.5 }, 'cashCeilingCents'],
+      [{ cashCeilingCents: 12.5 }, 'plafond d’encaisse : Le montant doit être un nombre entier'],
       [{ creditorLabel: 'X' }, 'Indiquez l’ordre des chèques'],
       [{ regieId: 3 }, 'Champ inconnu (regieId) pour la création d’une régie.'],
     ];

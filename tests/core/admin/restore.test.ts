@@ -269,7 +269,7 @@ describe('a refused restore changes nothing', () => {
     );
     expect(traversal.ok ? null : traversal.error).toMatchObject({
       code: 'VALIDATION',
-      message: 'fileName : Nom de sauvegarde invalide : choisissez une sauvegarde dans la liste.',
+      message: 'sauvegarde : Nom de sauvegarde invalide : choisissez une sauvegarde dans la liste.',
     });
   });
 
@@ -295,7 +295,7 @@ describe('a refused restore changes nothing', () => {
       regisseur,
     );
     expect(unconfirmed.ok ? null : unconfirmed.error.message).toBe(
-      'confirm : Confirmez la restauration : elle remplace toutes les données de ce poste.',
+      'confirmation : Confirmez la restauration : elle remplace toutes les données de ce poste.',
     );
     expect(existsSync(path.join(t.backupDir, backupName))).toBe(true);
   });

@@ -178,7 +178,7 @@ describe('settings.update', () => {
     expect(e).toEqual({
       code: 'VALIDATION',
       message:
-        'portalUrl : L’adresse du portail doit commencer par https:// (http:// n’est admis que pour localhost).',
+        'adresse du portail : L’adresse du portail doit commencer par https:// (http:// n’est admis que pour localhost).',
     });
     expect((await refused('settings.update', { portalUrl: 'portail' })).message).toContain(
       'Adresse du portail invalide : « portail »',
@@ -207,10 +207,10 @@ describe('settings.update', () => {
 
   it('refuses an idle delay outside one minute to one hour', async () => {
     expect((await refused('settings.update', { idleLockSeconds: 30 })).message).toBe(
-      'idleLockSeconds : Délai de verrouillage trop court : 60 secondes (1 minute) au moins.',
+      'verrouillage après inactivité : Délai de verrouillage trop court : 60 secondes (1 minute) au moins.',
     );
     expect((await refused('settings.update', { idleLockSeconds: 7200 })).message).toBe(
-      'idleLockSeconds : Délai de verrouillage trop long : 3600 secondes (1 heure) au plus.',
+      'verrouillage après inactivité : Délai de verrouillage trop long : 3600 secondes (1 heure) au plus.',
     );
     expect((await refused('settings.update', { idleLockSeconds: 90.5 })).message).toContain(
       'un nombre entier de secondes',

@@ -145,7 +145,7 @@ describe('families.get', () => {
     for (const familyId of [0, -3, 1.5, '1', null]) {
       const r = await demo.send('families.get', { familyId }, token);
       expect(r.ok ? null : r.error.code).toBe('VALIDATION');
-      expect(r.ok ? '' : r.error.message).toMatch(/^familyId : /);
+      expect(r.ok ? '' : r.error.message).toMatch(/^famille : /);
     }
   });
 
@@ -196,6 +196,6 @@ describe('invoices.lookup', () => {
     expect(prefixOnly).toEqual({ ok: true, value: null });
     const empty = await demo.send('invoices.lookup', { reference: '   ' }, token);
     expect(empty.ok ? null : empty.error.code).toBe('VALIDATION');
-    expect(empty.ok ? '' : empty.error.message).toMatch(/^reference : /);
+    expect(empty.ok ? '' : empty.error.message).toMatch(/^référence : /);
   });
 });

@@ -49,15 +49,17 @@ describe('access and validation', () => {
     const tooLong = await demo.send('families.search', { query: 'x'.repeat(201) }, token);
     expect(tooLong.ok ? null : tooLong.error).toEqual({
       code: 'VALIDATION',
-      message: 'query : Recherche trop longue (200 caractères au plus).',
+      message: 'recherche : Recherche trop longue (200 caractères au plus).',
     });
     const notText = await demo.send('families.search', { query: 42 }, token);
     expect(notText.ok ? null : notText.error.code).toBe('VALIDATION');
-    expect(notText.ok ? '' : notText.error.message).toMatch(/^query : .*(attendu|Entrée invalide)/);
+    expect(notText.ok ? '' : notText.error.message).toMatch(
+      /^recherche : .*(attendu|Entrée invalide)/,
+    );
     for (const limit of [0, 101, 2.5]) {
       const r = await demo.send('families.search', { query: 'a', limit }, token);
       expect(r.ok ? null : r.error.code).toBe('VALIDATION');
-      expect(r.ok ? '' : r.error.message).toMatch(/^limit : /);
+      expect(r.ok ? '' : r.error.message).toMatch(/^nombre maximal : /);
     }
   });
 
