@@ -15,6 +15,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   amountCents: 'montant',
   asOf: 'date',
   backupDir: 'dossier de sauvegarde',
+  bankMissingWorkingDays: 'crédit attendu sur le relevé',
   bank: 'banque',
   beforeId: 'position',
   birthDate: 'date de naissance',
@@ -119,8 +120,16 @@ export function frenchPath(path: readonly PropertyKey[]): string {
   return parts.join(' › ');
 }
 
+const fold = (s: string) => s.toLocaleLowerCase('fr-FR');
+
 export function validationMessage(error: z.ZodError): string {
   return error.issues
-    .map((i) => (i.path.length ? `${frenchPath(i.path)} : ${i.message}` : i.message))
+    .map((i) => {
+      if (!i.path.length) return i.message;
+      const where = frenchPath(i.path);
+      // A message that already opens with the field's name needs no prefix.
+      const last = where.split(' › ').at(-1) ?? where;
+      return fold(i.message).startsWith(fold(last)) ? i.message : `${where} : ${i.message}`;
+    })
     .join(' ; ');
 }

@@ -76,5 +76,17 @@ test('the régisseur creates a régie from the settings, at the keyboard', async
   await screenshot(page, 'poste-espace-familles');
   await page.getByRole('button', { name: 'Annuler les modifications' }).click();
   await expect(page.getByTestId('settings-access-code-days')).toHaveValue('60');
+
+  // The reconciliation's delay (working days before a credit is reported missing).
+  await expect(page.getByTestId('settings-bank-missing-days')).toHaveValue('5');
+  await page.getByTestId('settings-bank-missing-days').fill('8');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  // Saved: cancelling a later edit goes back to 8, not to the default.
+  await page.getByTestId('settings-bank-missing-days').fill('9');
+  await page.getByRole('button', { name: 'Annuler les modifications' }).click();
+  await expect(page.getByTestId('settings-bank-missing-days')).toHaveValue('8');
+  await page.getByTestId('settings-bank-missing-days').scrollIntoViewIfNeeded();
+  await screenshot(page, 'poste-rapprochement');
   expect(problems.filter((p) => !/ 4\d\d /.test(p))).toEqual([]);
 });

@@ -35,6 +35,7 @@ const settings: MachineSettings = {
   keepClosingBackups: 30,
   familyPortalUrl: '',
   accessCodeDays: 60,
+  bankMissingWorkingDays: 5,
 };
 
 describe('the settings draft', () => {
@@ -237,6 +238,25 @@ describe('the régie drafts', () => {
     expect(updateArgsOf(3, { ...regieDraftOf(spo), float: '10,555' })).toEqual({
       error:
         'Fonds de caisse (€)\u00a0: montant invalide. Écrivez par exemple 1,50 (euros et centimes).',
+    });
+  });
+});
+
+describe('the bank reconciliation delay in the draft', () => {
+  it('is sent only when changed, and refused out of 1 to 60 working days before sending', () => {
+    const d = draftOf(settings);
+    expect(d.bankMissingWorkingDays).toBe('5');
+    expect(changesOf(settings, { ...d, bankMissingWorkingDays: ' 10 ' })).toEqual({
+      update: { bankMissingWorkingDays: 10 },
+    });
+    for (const bad of ['0', '61']) {
+      expect(changesOf(settings, { ...d, bankMissingWorkingDays: bad })).toEqual({
+        error: 'Crédit attendu sur le relevé\u00a0: de 1 à 60 jours ouvrés.',
+      });
+    }
+    expect(changesOf(settings, { ...d, bankMissingWorkingDays: 'cinq' })).toEqual({
+      error:
+        'Crédit attendu sur le relevé sous (jours ouvrés)\u00a0: un nombre entier est attendu.',
     });
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../shared/contract';
 import { DEFAULT_ACCESS_CODE_DAYS } from '../../shared/access-code-format';
 import { idleLockSeconds } from '../auth/handlers';
+import { missingWorkingDays } from '../bank/views';
 import { DomainError } from '../errors';
 import { getSetting } from '../settings';
 import { ceilingWarnPercent, toleranceCents } from '../till/config';
@@ -40,6 +41,8 @@ export const machineSettingKeys = {
   keepClosingBackups: 'backup_keep_closing',
   familyPortalUrl: 'family_portal_url',
   accessCodeDays: 'access_code_days',
+  // The key the reconciliation reads (bank/views.ts, MISSING_DAYS_SETTING).
+  bankMissingWorkingDays: 'bank_missing_working_days',
 } as const satisfies Record<keyof MachineSettingsUpdate, string>;
 
 function intSetting(sqlite: Database.Database, key: string, fallback: number, min = 1): number {
@@ -92,6 +95,7 @@ export function readMachineSettings(
     keepClosingBackups: intSetting(sqlite, 'backup_keep_closing', DEFAULT_KEEP_CLOSING),
     familyPortalUrl: getSetting(sqlite, 'family_portal_url') ?? '',
     accessCodeDays: intSetting(sqlite, 'access_code_days', DEFAULT_ACCESS_CODE_DAYS),
+    bankMissingWorkingDays: missingWorkingDays(sqlite),
   };
 }
 

@@ -57,6 +57,11 @@ export interface MachineSettings {
   familyPortalUrl: string;
   /** Days an activation code stays valid (60 by default). */
   accessCodeDays: number;
+  /**
+   * Working days after which an expected credit (online payment, deposit) absent from every
+   * bank statement is listed as missing in the reconciliation (5 by default).
+   */
+  bankMissingWorkingDays: number;
 }
 
 export interface RegieConfig {
@@ -214,6 +219,8 @@ export function familyPortalUrlProblem(raw: string): string | null {
 
 export const ACCESS_CODE_MIN_DAYS = 1;
 export const ACCESS_CODE_MAX_DAYS = 365;
+export const BANK_MISSING_MIN_DAYS = 1;
+export const BANK_MISSING_MAX_DAYS = 60;
 
 /**
  * The folder must be on this computer: a network share (\\serveur\partage) may be unreachable
@@ -290,6 +297,18 @@ export const machineSettingsUpdateSchema = z.strictObject(
       .int({ error: 'Validité des codes d’accès : un nombre entier de jours est attendu.' })
       .min(ACCESS_CODE_MIN_DAYS, { error: 'Validité des codes d’accès : 1 jour au moins.' })
       .max(ACCESS_CODE_MAX_DAYS, { error: 'Validité des codes d’accès : 365 jours au plus.' })
+      .optional(),
+    bankMissingWorkingDays: z
+      .number({ error: 'Crédit attendu sur le relevé : un nombre de jours ouvrés est attendu.' })
+      .int({
+        error: 'Crédit attendu sur le relevé : un nombre entier de jours ouvrés est attendu.',
+      })
+      .min(BANK_MISSING_MIN_DAYS, {
+        error: 'Crédit attendu sur le relevé : 1 jour ouvré au moins.',
+      })
+      .max(BANK_MISSING_MAX_DAYS, {
+        error: 'Crédit attendu sur le relevé : 60 jours ouvrés au plus.',
+      })
       .optional(),
   },
   {

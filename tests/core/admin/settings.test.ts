@@ -89,6 +89,7 @@ describe('settings.get', () => {
       keepClosingBackups: 30,
       familyPortalUrl: '',
       accessCodeDays: 60,
+      bankMissingWorkingDays: 5,
     });
     expect(view.regies.map((r) => [r.code, r.acceptedModes])).toEqual([
       ['SCO', ['especes', 'cheque', 'carte', 'cesu', 'virement']],
@@ -214,6 +215,22 @@ describe('settings.update', () => {
     );
     expect((await refused('settings.update', { idleLockSeconds: 90.5 })).message).toContain(
       'un nombre entier de secondes',
+    );
+  });
+
+  it('sets the working days after which the reconciliation reports a credit missing', async () => {
+    await t.call('settings.update', { bankMissingWorkingDays: 12 }, regisseur);
+    expect((await t.call('settings.get', {}, regisseur)).machine.bankMissingWorkingDays).toBe(12);
+    // The reconciliation reads the same setting when the régisseur does not give a delay.
+    expect((await t.call('bank.missing', { asOf: '2026-03-31' }, regisseur)).workingDays).toBe(12);
+    expect((await refused('settings.update', { bankMissingWorkingDays: 0 })).message).toBe(
+      'Crédit attendu sur le relevé : 1 jour ouvré au moins.',
+    );
+    expect((await refused('settings.update', { bankMissingWorkingDays: 61 })).message).toBe(
+      'Crédit attendu sur le relevé : 60 jours ouvrés au plus.',
+    );
+    expect((await refused('settings.update', { bankMissingWorkingDays: 2.5 })).message).toContain(
+      'un nombre entier de jours ouvrés',
     );
   });
 

@@ -4,6 +4,8 @@
 import {
   ACCESS_CODE_MAX_DAYS,
   ACCESS_CODE_MIN_DAYS,
+  BANK_MISSING_MAX_DAYS,
+  BANK_MISSING_MIN_DAYS,
   familyPortalUrlProblem,
   type MachineSettings,
   type MachineSettingsUpdate,
@@ -29,6 +31,7 @@ export interface MachineDraft {
   keepClosingBackups: string;
   familyPortalUrl: string;
   accessCodeDays: string;
+  bankMissingWorkingDays: string;
 }
 
 export function draftOf(s: MachineSettings): MachineDraft {
@@ -46,6 +49,7 @@ export function draftOf(s: MachineSettings): MachineDraft {
     keepClosingBackups: String(s.keepClosingBackups),
     familyPortalUrl: s.familyPortalUrl,
     accessCodeDays: String(s.accessCodeDays),
+    bankMissingWorkingDays: String(s.bankMissingWorkingDays),
   };
 }
 
@@ -83,6 +87,7 @@ export function changesOf(s: MachineSettings, d: MachineDraft): Parsed {
     ['keepDailyBackups', mm.keepDailyBackups, 'int'],
     ['keepClosingBackups', mm.keepClosingBackups, 'int'],
     ['accessCodeDays', mm.accessCodeDays, 'int'],
+    ['bankMissingWorkingDays', mm.bankMissingWorkingDays, 'int'],
   ];
   for (const [key, label, kind] of numbers) {
     const v = kind === 'int' ? int(d[key], label) : euro(d[key], label);
@@ -92,6 +97,10 @@ export function changesOf(s: MachineSettings, d: MachineDraft): Parsed {
   const days = update.accessCodeDays;
   if (days !== undefined && (days < ACCESS_CODE_MIN_DAYS || days > ACCESS_CODE_MAX_DAYS)) {
     return { error: mm.accessCodeDaysRange };
+  }
+  const late = update.bankMissingWorkingDays;
+  if (late !== undefined && (late < BANK_MISSING_MIN_DAYS || late > BANK_MISSING_MAX_DAYS)) {
+    return { error: mm.bankMissingWorkingDaysRange };
   }
   if (d.tillFloatCents.trim() === '') {
     if (s.tillFloatCents !== null) update.tillFloatCents = null;

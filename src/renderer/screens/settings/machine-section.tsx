@@ -199,6 +199,22 @@ export function MachineSection({ settings, editable, onSaved }: Props) {
 
         <div>
           <Title order={3} fz="lg" mb="xs">
+            {mm.bankSection}
+          </Title>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            <TextInput
+              label={mm.bankMissingWorkingDays}
+              description={mm.bankMissingWorkingDaysHelp}
+              inputMode="numeric"
+              rightSection="j"
+              data-testid="settings-bank-missing-days"
+              {...field('bankMissingWorkingDays')}
+            />
+          </SimpleGrid>
+        </div>
+
+        <div>
+          <Title order={3} fz="lg" mb="xs">
             {mm.backupSection}
           </Title>
           <Text fz="sm" c="dark.6" mb="xs">

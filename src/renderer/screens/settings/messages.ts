@@ -2,6 +2,8 @@
 import {
   ACCESS_CODE_MAX_DAYS,
   ACCESS_CODE_MIN_DAYS,
+  BANK_MISSING_MAX_DAYS,
+  BANK_MISSING_MIN_DAYS,
   backupReasonLabels,
   type BackupReason,
 } from '../../../shared/contract';
@@ -109,6 +111,11 @@ export const settingsMessages = {
     accessCodeDaysHelp:
       'Durée pendant laquelle une famille peut activer son espace avec le code du coupon, de 1 à 365 jours (60 par défaut).',
     accessCodeDaysRange: `Validité des codes d’accès${NBSP}: de ${ACCESS_CODE_MIN_DAYS} à ${ACCESS_CODE_MAX_DAYS} jours.`,
+    bankSection: 'Rapprochement bancaire',
+    bankMissingWorkingDays: 'Crédit attendu sur le relevé sous (jours ouvrés)',
+    bankMissingWorkingDaysHelp:
+      'Un paiement en ligne ou un dépôt absent des relevés après ce délai est signalé comme manquant, de 1 à 60 jours ouvrés (5 par défaut).',
+    bankMissingWorkingDaysRange: `Crédit attendu sur le relevé${NBSP}: de ${BANK_MISSING_MIN_DAYS} à ${BANK_MISSING_MAX_DAYS} jours ouvrés.`,
   },
 
   printers: {
