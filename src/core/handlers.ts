@@ -11,6 +11,7 @@ import { couponHandlers } from './coupons/handlers';
 import { familyHandlers } from './families/handlers';
 import { importHandlers } from './imports/handlers';
 import { journalHandlers } from './journal/handlers';
+import { onlineHandlers } from './online/handlers';
 import { paymentHandlers } from './payments/handlers';
 import { reportHandlers } from './reports/handlers';
 import { syncHandlers } from './sync/handlers';
@@ -32,4 +33,5 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...couponHandlers,
   ...importHandlers,
   ...bankHandlers,
+  ...onlineHandlers,
 };

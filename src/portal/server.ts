@@ -30,6 +30,7 @@ import {
 } from './payfip/attempts';
 import { PAYFIP_ENDPOINT } from './payfip/client';
 import { payfipRoutes } from './payfip/routes';
+import { recheckOnlinePayment } from './payfip/recheck';
 import { pushOps } from './sync/push';
 
 declare module 'fastify' {
@@ -307,6 +308,24 @@ export async function buildPortalApp(opts: PortalAppOptions) {
     mailer,
   });
   await app.register(payfipRoutes, { service: payfip });
+  // A counter's agent asks for an online payment to be checked with PayFiP now (PROTOCOL.md
+  // 7.1): signed like push and pull, it runs the service's own check.
+  app.post(
+    '/sync/v1/online-payments/:ref/recheck',
+    { preHandler: signed },
+    async (request, reply) =>
+      send(
+        reply,
+        200,
+        await recheckOnlinePayment({
+          db,
+          service: payfip,
+          counter: who(request),
+          ref: (request.params as { ref: string }).ref,
+          now,
+        }),
+      ),
+  );
   const paymentOrigins = [
     ...new Set(
       [payfipOpts.testEndpoint, payfipOpts.productionEndpoint ?? PAYFIP_ENDPOINT]

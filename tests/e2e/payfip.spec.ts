@@ -25,7 +25,7 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 const FAMILY_PASSWORD = 'la piscine du samedi';
 
 let linked: LinkedSetup | null = null;
-/** Two families activated on the portal in beforeAll, one per test. */
+/** Three families activated on the portal in beforeAll, one per test. */
 const families: LinkedFamily[] = [];
 
 function setup(): LinkedSetup {
@@ -48,7 +48,7 @@ test.beforeAll(async ({ browser }) => {
   // Codes issued through the API (the coupon's PDF is family-journey.spec's business), pushed
   // to the portal, then each family activates its account in the browser.
   const codes: string[] = [];
-  for (const skip of [0, 1]) {
+  for (const skip of [0, 1, 2]) {
     const family = pickLinkedFamily(s, 'SCO', { skip });
     families.push(family);
     const issued = await s.register.api.ok('access.issue', {
@@ -181,6 +181,90 @@ test('a payment whose notification never arrives is settled by the browser’s r
   await syncNow(page, s);
   await reopenFamily(page, family.code);
   await expectPaidAtCounter(page, s, family, invoice);
+});
+
+test('the agent asks PayFiP through the portal about a payment still pending at the counter, and sees it settled with its authorisation', async ({
+  page,
+  browser,
+}) => {
+  const s = setup();
+  const family = families[2];
+  const invoice = family?.invoices[0];
+  if (!family || !invoice) throw new Error('famille attendue');
+
+  // The family pays on the sandbox, then closes its phone: no notification, no browser return.
+  // The portal does not know the result; the counter sees the payment « en cours ».
+  const f = await familyContext(browser);
+  let numauto = '';
+  try {
+    const portal = f.page;
+    await familyLogin(portal, s, emailOf(family.code), FAMILY_PASSWORD);
+    const idop = await payOnSandbox(portal, s, invoice.number, invoice.remainingCents);
+    await s.portal.sandboxControl('POST', '/sandbox/notifications', { mode: 'never', idop });
+    await portal.getByRole('button', { name: 'P – Payer par carte (paiement accepté)' }).click();
+    await expect(portal.getByRole('heading', { level: 1 })).toHaveText(
+      'Votre paiement par carte a été accepté.',
+    );
+    numauto = (
+      await portal.locator('p', { hasText: 'Numéro d’autorisation' }).locator('strong').innerText()
+    ).trim();
+    expect(numauto).not.toBe('');
+    expect(f.problems).toEqual([]);
+  } finally {
+    await f.context.close();
+  }
+
+  await loginLinked(page, s);
+  await openFamily(page, family.code);
+  await syncNow(page, s);
+  await reopenFamily(page, family.code);
+  const pending = page.getByTestId('online-pending');
+  await expect(pending.getByRole('heading', { name: 'Paiements en ligne en cours' })).toBeVisible();
+  const row = pending.locator('tr', { hasText: invoice.number });
+  await expect(row).toContainText(formatEuro(invoice.remainingCents));
+  await expect(row.getByTestId('online-age')).toHaveText(/min|moins d’une minute/);
+  const invoiceRow = regiePanel(page, 'SCO').locator('tr', { hasText: invoice.number });
+  await expect(invoiceRow).toContainText('Paiement en ligne en cours');
+  await expect(invoiceRow).toContainText('À payer');
+  await screenshot(page, 'payfip-60-guichet-en-cours');
+
+  // From the keyboard: the button takes the focus and Entrée asks for the check.
+  const check = row.getByRole('button', {
+    name: `Vérifier auprès de PayFiP le paiement en ligne de la facture ${invoice.number}`,
+  });
+  await check.focus();
+  await expect(check).toBeFocused();
+  await page.keyboard.press('Enter');
+  const notice = page.getByTestId('online-recheck-notice');
+  await expect(notice).toContainText('Paiement en ligne accepté', { timeout: 20_000 });
+  await expect(notice).toContainText(`autorisation n° ${numauto}`);
+  await expect(notice).toContainText(`La facture ${invoice.number} est réglée.`);
+  await expect(notice).toBeFocused();
+  await screenshot(page, 'payfip-70-guichet-verification');
+
+  // Settled at once, shown as the family sees it: mode, date and time, amount, idOp, numauto.
+  await expect(pending).toHaveCount(0);
+  await expect(invoiceRow).toContainText('Payée');
+  await expect(invoiceRow.getByTestId('invoice-paid-online')).toHaveText(
+    `En ligne (PayFiP), autorisation n°\u00a0${numauto}`,
+  );
+  const paidRow = page.getByTestId('online-paid').locator('tr', { hasText: invoice.number });
+  await expect(paidRow).toContainText('En ligne (PayFiP)');
+  await expect(paidRow).toContainText(formatEuro(invoice.remainingCents));
+  await expect(paidRow.getByTestId('online-numauto')).toHaveText(numauto);
+  await expect(paidRow).toContainText(/\d\d\/\d\d\/\d{4}\s*à \d\d:\d\d/);
+  await notice.getByRole('button', { name: 'Fermer le message' }).click();
+  await expect(notice).toHaveCount(0);
+  await paidRow.scrollIntoViewIfNeeded();
+  await screenshot(page, 'payfip-80-guichet-paye-en-ligne');
+  await expectPaidAtCounter(page, s, family, invoice);
+
+  // The check is in the operations journal, with PayFiP's answer.
+  const journal = await s.register.api.ok('journal.list', {
+    book: 'operations',
+    kinds: ['verification_paiement_en_ligne'],
+  });
+  expect(journal.entries[0]?.summary).toContain(numauto);
 });
 
 // ---------------------------------------------------------------------------------------------

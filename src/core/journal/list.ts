@@ -110,6 +110,8 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
     case 'trop_percu_avoir':
     case 'trop_percu_remboursement':
       return `Trop-perçu en ligne de ${formatEuro(num(p.amountCents))} sur la facture ${str(p.invoiceNumber)} (famille ${str(p.familyCode)}) : ${kind === 'trop_percu_avoir' ? 'porté en avoir' : 'remboursement demandé'}. ${str(p.reason)}`;
+    case 'verification_paiement_en_ligne':
+      return `Vérification PayFiP du paiement en ligne ${str(p.idop) || str(p.onlinePaymentRef)} (${formatEuro(num(p.amountCents))}, famille ${str(p.familyCode) || '?'}) : ${str(p.message)}`;
     case 'correction_famille':
       return `Famille ${str(p.familyCode)} corrigée par import : ${Array.isArray(p.changes) ? p.changes.length : 0} champ(s) modifié(s)`;
     case 'correction_facture':

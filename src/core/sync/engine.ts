@@ -51,6 +51,11 @@ export interface SyncEngine {
   status(): SyncStatus;
   /** agentId: who enrolled the poste, for the journal entry (never the secret). */
   enrol(portalUrl: string, code: string, agentId: number | null): Promise<SyncStatus>;
+  /**
+   * One signed exchange outside push and pull (the agent's re-check of an online payment).
+   * Rejects with a SyncError when the poste is not enrolled or its secret is missing.
+   */
+  withClient<T>(fn: (client: PortalClient) => Promise<T>): Promise<T>;
 }
 
 interface StateRow {
@@ -333,6 +338,17 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     },
     status,
     enrol,
+    async withClient(fn) {
+      const row = state();
+      if (!row) {
+        throw new SyncError(
+          'NON_CONFIGUREE',
+          'Ce poste n’est relié à aucun portail : le régisseur doit d’abord l’enrôler avec un code du portail.',
+          false,
+        );
+      }
+      return fn(client(row));
+    },
   };
   return engine;
 }

@@ -123,7 +123,12 @@ export interface AttemptView {
 
 export type CheckOutcome =
   | { state: 'final'; status: AttemptStatus; recorded: boolean; effects: OpEffects }
-  | { state: 'pending'; reason: 'P5' | 'indisponible' | 'P1_recent' | 'sans_idop' };
+  | {
+      state: 'pending';
+      reason: 'P5' | 'indisponible' | 'P1_recent' | 'sans_idop';
+      /** For 'indisponible': which fault PayFiP answered (or why it could not be reached). */
+      fault?: { code: string; message: string; technical: boolean };
+    };
 
 export interface PollReport {
   checked: number;
@@ -542,7 +547,14 @@ export function createPayfipService(opts: PayfipServiceOptions) {
       if (e instanceof PayfipFault || e instanceof PayfipUnavailable) {
         await note();
         opts.log?.warn({ idop, trigger, err: e.message }, 'PayFiP : résultat non obtenu');
-        return { state: 'pending', reason: 'indisponible' };
+        return {
+          state: 'pending',
+          reason: 'indisponible',
+          fault:
+            e instanceof PayfipFault
+              ? { code: e.code || e.type, message: e.message, technical: e.kind === 'technique' }
+              : { code: e.reason, message: e.message, technical: true },
+        };
       }
       throw e;
     }

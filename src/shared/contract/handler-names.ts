@@ -81,4 +81,6 @@ export const handlerNameList = [
   'bank.missing',
   'online.reconciliation',
   'online.resolveOverpayment',
+  'online.familyPayments',
+  'online.recheck',
 ] as const satisfies readonly HandlerName[];

@@ -8,6 +8,7 @@ import { depositsContract } from './deposits';
 import { familiesContract } from './families';
 import { importsContract } from './imports';
 import { journalContract } from './journal';
+import { onlineContract } from './online';
 import { paymentsContract } from './payments';
 import { reportsContract } from './reports';
 import { syncContract } from './sync';
@@ -24,6 +25,7 @@ export * from './deposits';
 export * from './families';
 export * from './imports';
 export * from './journal';
+export * from './online';
 export * from './payments';
 export * from './reports';
 export * from './sync';
@@ -47,6 +49,7 @@ export const contract = {
   ...couponsContract,
   ...importsContract,
   ...bankContract,
+  ...onlineContract,
 } as const;
 
 export type Contract = typeof contract;

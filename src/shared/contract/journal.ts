@@ -39,6 +39,7 @@ export const journalKinds = [
   'rapprochement_annule',
   'trop_percu_avoir',
   'trop_percu_remboursement',
+  'verification_paiement_en_ligne',
 ] as const;
 export type JournalKind = (typeof journalKinds)[number];
 
@@ -86,6 +87,7 @@ export const journalKindLabels: Record<JournalKind | TechJournalKind, string> = 
   rapprochement_annule: 'Rapprochement bancaire annulé',
   trop_percu_avoir: 'Trop-perçu en ligne porté en avoir',
   trop_percu_remboursement: 'Trop-perçu en ligne à rembourser',
+  verification_paiement_en_ligne: 'Vérification d’un paiement en ligne auprès de PayFiP',
   import_csv: 'Import de fichiers CSV',
   correction_famille: 'Correction d’une famille',
   correction_facture: 'Correction d’une facture',

@@ -83,6 +83,8 @@ const expected: Record<HandlerName, 'public' | Permission> = {
   'bank.missing': 'read',
   'online.reconciliation': 'read',
   'online.resolveOverpayment': 'validate',
+  'online.familyPayments': 'read',
+  'online.recheck': 'collect',
 };
 
 const writing: readonly (Permission | 'public')[] = [

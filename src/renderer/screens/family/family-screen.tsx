@@ -20,7 +20,14 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { IconArrowLeft, IconCash } from '@tabler/icons-react';
-import type { Child, FamilyDetail, RegiePanel, Responsable } from '../../../shared/contract';
+import type {
+  Child,
+  FamilyDetail,
+  FamilyOnlinePayments,
+  OnlineAttemptView,
+  RegiePanel,
+  Responsable,
+} from '../../../shared/contract';
 import { formatDate } from '../../../shared/dates';
 import { invoiceStateLabels } from '../../../shared/invoice-state';
 import { formatEuro } from '../../../shared/money';
@@ -28,7 +35,8 @@ import { can } from '../../../shared/roles';
 import { InvoiceStateBadge } from '../../components/invoice-state-badge';
 import { useGuichet } from '../../guichet-context';
 import { countByState, formatPeriod, formatPhone, periodNotInLabel, sortInvoices } from './format';
-import { familyMessages as m } from './messages';
+import { familyMessages as m, onlineMessages } from './messages';
+import { OnlineLoadError, PendingOnlinePayments } from './online-payments';
 import { overlayOpen } from '../../components/overlay-open';
 import { PaymentHistory } from './payment-history';
 import { FamilyAccessSection } from '../coupons/family-access-section';
@@ -41,6 +49,7 @@ interface Props {
 }
 
 type Loaded = { familyId: number } & ({ family: FamilyDetail } | { error: string });
+type OnlineLoaded = { key: string } & ({ online: FamilyOnlinePayments } | { error: string });
 
 export function FamilyScreen({ familyId, onBack, onPay }: Props) {
   const { call, locked, session } = useGuichet();
@@ -51,6 +60,27 @@ export function FamilyScreen({ familyId, onBack, onPay }: Props) {
   const [activeRegie, setActiveRegie] = useState<number | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const focusedFamily = useRef<number | null>(null);
+  const [onlineLoaded, setOnlineLoaded] = useState<OnlineLoaded | null>(null);
+  const onlineKey = `${familyId}/${version}`;
+
+  // Online payments come from what the portal published; they are read again with the family
+  // (after a payment, a cancellation or a re-check), and an older list stays on screen meanwhile.
+  useEffect(() => {
+    let cancelled = false;
+    void call('online.familyPayments', { familyId }).then((r) => {
+      if (cancelled) return;
+      setOnlineLoaded(
+        r.ok ? { key: onlineKey, online: r.value } : { key: onlineKey, error: r.error.message },
+      );
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [call, familyId, onlineKey]);
+  const online =
+    onlineLoaded && 'online' in onlineLoaded && onlineLoaded.key.startsWith(`${familyId}/`)
+      ? onlineLoaded.online
+      : null;
 
   useEffect(() => {
     let cancelled = false;
@@ -128,6 +158,9 @@ export function FamilyScreen({ familyId, onBack, onPay }: Props) {
         {family && session && (
           <FamilyDetailView
             family={family}
+            online={online}
+            onlineError={onlineLoaded && 'error' in onlineLoaded ? onlineLoaded.error : null}
+            onOnlineChecked={() => setVersion((v) => v + 1)}
             headingRef={heading}
             collect={
               mayCollect
@@ -151,6 +184,8 @@ export function FamilyScreen({ familyId, onBack, onPay }: Props) {
           <PaymentHistory
             familyId={family.id}
             regieNames={new Map(family.regies.map((r) => [r.regieId, r.regieName]))}
+            onlinePaid={online?.paid ?? []}
+            regieNamesByCode={new Map(family.regies.map((r) => [r.regieCode, r.regieName]))}
             version={version}
             role={session.agent.role}
             onChanged={() => setVersion((v) => v + 1)}
@@ -169,17 +204,31 @@ interface Collect {
 
 function FamilyDetailView({
   family,
+  online,
+  onlineError,
+  onOnlineChecked,
   headingRef,
   collect,
   onPanelFocus,
 }: {
   family: FamilyDetail;
+  /** Null while loading (or when it could not be read: onlineError says why). */
+  online: FamilyOnlinePayments | null;
+  onlineError: string | null;
+  onOnlineChecked(): void;
   headingRef: React.RefObject<HTMLHeadingElement | null>;
   /** Absent for agents who may not collect (contrôleur): no payment action at all. */
   collect: Collect | null;
   onPanelFocus(regieId: number): void;
 }) {
   const totalDue = family.regies.reduce((sum, r) => sum + r.dueCents, 0);
+  const byInvoice = (list: readonly OnlineAttemptView[] | undefined) => {
+    const map = new Map<string, OnlineAttemptView>();
+    for (const a of list ?? []) if (!map.has(a.invoiceNumber)) map.set(a.invoiceNumber, a);
+    return map;
+  };
+  const pendingByInvoice = byInvoice(online?.pending);
+  const paidByInvoice = byInvoice(online?.paid);
   return (
     <>
       <Group justify="space-between" align="flex-end" wrap="wrap">
@@ -230,8 +279,18 @@ function FamilyDetailView({
         )}
       </section>
 
+      {onlineError && <OnlineLoadError message={onlineError} />}
+      {online && (
+        <PendingOnlinePayments
+          pending={online.pending}
+          regieNames={new Map(family.regies.map((r) => [r.regieCode, r.regieName]))}
+          mayCheck={collect !== null}
+          onChecked={onOnlineChecked}
+        />
+      )}
+
       <section aria-labelledby="titre-regies">
-        <Title order={2} id="titre-regies" mb={collect ? 4 : 'sm'}>
+        <Title order={2} id="titre-regies" tabIndex={-1} mb={collect ? 4 : 'sm'}>
           {m.regies}
         </Title>
         {collect && family.regies.length > 0 && (
@@ -247,6 +306,8 @@ function FamilyDetailView({
               <RegiePanelView
                 key={panel.regieId}
                 panel={panel}
+                pendingByInvoice={pendingByInvoice}
+                paidByInvoice={paidByInvoice}
                 collect={collect}
                 onFocus={() => onPanelFocus(panel.regieId)}
               />
@@ -331,10 +392,15 @@ function ChildrenTable({ children }: { children: Child[] }) {
 
 function RegiePanelView({
   panel,
+  pendingByInvoice,
+  paidByInvoice,
   collect,
   onFocus,
 }: {
   panel: RegiePanel;
+  /** Online payments by invoice number: one in progress, or the latest paid. */
+  pendingByInvoice: ReadonlyMap<string, OnlineAttemptView>;
+  paidByInvoice: ReadonlyMap<string, OnlineAttemptView>;
   collect: Collect | null;
   onFocus(): void;
 }) {
@@ -446,6 +512,10 @@ function RegiePanelView({
                   </Table.Td>
                   <Table.Td>
                     <InvoiceStateBadge state={inv.state} />
+                    <OnlineNote
+                      pending={pendingByInvoice.get(inv.number)}
+                      paid={paidByInvoice.get(inv.number)}
+                    />
                   </Table.Td>
                   {collect && (
                     <Table.Td>
@@ -469,4 +539,23 @@ function RegiePanelView({
       )}
     </Paper>
   );
+}
+
+/** Under an invoice's state: a payment in progress online, or how it was paid online. */
+function OnlineNote({ pending, paid }: { pending?: OnlineAttemptView; paid?: OnlineAttemptView }) {
+  if (pending) {
+    return (
+      <Badge mt={4} color="#0b4f9c" variant="outline" radius="sm" tt="none" miw="max-content">
+        {onlineMessages.invoicePending}
+      </Badge>
+    );
+  }
+  if (paid) {
+    return (
+      <Text fz="sm" c="dark.7" mt={4} data-testid="invoice-paid-online">
+        {onlineMessages.invoicePaidOnline(paid.numauto)}
+      </Text>
+    );
+  }
+  return null;
 }

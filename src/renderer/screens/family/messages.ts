@@ -101,3 +101,54 @@ export const stateBadge: Record<InvoiceState, { color: string; variant: 'filled'
   prelevement: { color: '#0b4f9c', variant: 'filled' },
   annulee: { color: '#3a3a3a', variant: 'outline' },
 };
+
+export const onlineMessages = {
+  pendingTitle: 'Paiements en ligne en cours',
+  pendingHelp:
+    'La famille a commencé à payer ces factures sur le portail (PayFiP). Tant que PayFiP n’a pas répondu, ne les encaissez pas au guichet sans l’accord de la famille : elles seraient payées deux fois.',
+  pendingTableLabel: 'Paiements en ligne en cours',
+  columns: {
+    invoice: 'Facture',
+    regie: 'Régie',
+    amount: 'Montant',
+    started: 'Commencé',
+    age: 'Depuis',
+    lock: 'Bloqué jusqu’à',
+    action: 'Action',
+    date: 'Date',
+    mode: 'Mode',
+    numauto: 'N° d’autorisation',
+    idop: 'Identifiant PayFiP (idOp)',
+  },
+  age: (minutes: number) =>
+    minutes < 1
+      ? 'moins d’une minute'
+      : minutes < 60
+        ? `${minutes}${NBSP}min`
+        : `${Math.floor(minutes / 60)}${NBSP}h${NBSP}${String(minutes % 60).padStart(2, '0')}`,
+  noLock: 'plus bloquée',
+  recheck: 'Vérifier auprès de PayFiP',
+  recheckLabel: (invoice: string) =>
+    `Vérifier auprès de PayFiP le paiement en ligne de la facture ${invoice}`,
+  checking: 'Vérification auprès de PayFiP…',
+  resultTitle: {
+    paye: 'Paiement en ligne accepté',
+    refuse: 'Paiement en ligne refusé',
+    abandonne: 'Paiement en ligne abandonné',
+    expire: 'Paiement en ligne expiré',
+    erreur: 'Paiement en ligne en erreur',
+    en_cours: 'Paiement en ligne toujours en cours',
+  },
+  errorTitle: 'Vérification impossible',
+  settled: (invoice: string) => `La facture ${invoice} est réglée.`,
+  close: 'Fermer le message',
+  paidTitle: 'Paiements en ligne (PayFiP)',
+  paidTableLabel: 'Paiements en ligne reçus du portail',
+  paidHelp:
+    'Tels que la famille les voit sur le portail : payés sur PayFiP, jamais saisis au guichet.',
+  sharedPayment: (total: string) => `sur ${total} payés en une fois`,
+  invoicePending: 'Paiement en ligne en cours',
+  invoicePaidOnline: (numauto: string | null) =>
+    numauto ? `En ligne (PayFiP), autorisation n°${NBSP}${numauto}` : 'En ligne (PayFiP)',
+  loadError: (message: string) => `Paiements en ligne indisponibles : ${message}`,
+} as const;

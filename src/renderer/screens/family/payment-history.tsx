@@ -22,6 +22,7 @@ import { IconChevronDown, IconPrinter, IconX } from '@tabler/icons-react';
 import {
   receiptLayouts,
   type PaymentCancelled,
+  type OnlineAttemptView,
   type PaymentSummary,
   type ReceiptFile,
   type ReceiptLayout,
@@ -36,10 +37,14 @@ import { receiptMessages } from '../../receipts/messages';
 import { ReceiptPanel } from '../../receipts/receipt-panel';
 import { ReceiptViewer } from '../../receipts/receipt-viewer';
 import { historyMessages as m } from './messages';
+import { PaidOnlinePayments } from './online-payments';
 
 interface Props {
   familyId: number;
   regieNames: ReadonlyMap<number, string>;
+  /** Online payments the portal published as paid (shown after the counter's own). */
+  onlinePaid: readonly OnlineAttemptView[];
+  regieNamesByCode: ReadonlyMap<string, string>;
   /** Changes whenever the family's data was reloaded (a payment recorded or cancelled). */
   version: number;
   role: Role;
@@ -57,7 +62,15 @@ type Reprint = {
   error: string | null;
 };
 
-export function PaymentHistory({ familyId, regieNames, version, role, onChanged }: Props) {
+export function PaymentHistory({
+  familyId,
+  regieNames,
+  onlinePaid,
+  regieNamesByCode,
+  version,
+  role,
+  onChanged,
+}: Props) {
   const { call } = useGuichet();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [reprint, setReprint] = useState<Reprint | null>(null);
@@ -215,6 +228,7 @@ export function PaymentHistory({ familyId, regieNames, version, role, onChanged 
           </Table.ScrollContainer>
         </Paper>
       )}
+      <PaidOnlinePayments paid={onlinePaid} regieNames={regieNamesByCode} />
 
       <Modal
         opened={reprint !== null}
