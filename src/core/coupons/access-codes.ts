@@ -88,6 +88,47 @@ export function insertCodes(
   );
 }
 
+/**
+ * The codes of a batch, waiting in a temporary table of the connection (memory only, never in
+ * the database file, and holding only hashes) until the batch commits. Staging them as coupons
+ * are drawn leaves the commit one INSERT … SELECT: for 5,000 codes, a fraction of the time
+ * 5,000 separate inserts take inside the final transaction, during which the counter waits.
+ */
+export interface CodeStage {
+  /** Stages codes (their hashes); outside any transaction of the caller. */
+  add(codes: readonly PendingCode[]): void;
+  /** Inserts every staged code; must run inside the caller's transaction. Returns the count. */
+  commit(by: { agentId: number; posteCode: string; batchRef: string }): number;
+  /** Drops the staging table (after commit, cancel or failure). */
+  drop(): void;
+}
+
+export function stageCodes(sqlite: Database.Database, batchRef: string): CodeStage {
+  const table = `temp.coupon_codes_${batchRef.replace(/[^0-9a-zA-Z]/g, '')}`;
+  sqlite.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS ${table.slice(5)} (ref TEXT NOT NULL, family_id INTEGER NOT NULL, code_sha256 TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL)`,
+  );
+  const insert = sqlite.prepare(`INSERT INTO ${table} VALUES (?, ?, ?, ?, ?)`);
+  const addAll = sqlite.transaction((codes: readonly PendingCode[]) => {
+    for (const c of codes) {
+      insert.run(c.ref, c.familyId, accessCodeSha256(c.code), c.issuedAt, c.expiresAt);
+    }
+  });
+  return {
+    add: (codes) => addAll(codes),
+    commit: (by) =>
+      sqlite
+        .prepare(
+          `INSERT INTO access_code (ref, family_id, code_sha256, issued_at, expires_at, agent_id, poste_code, batch_ref)
+           SELECT ref, family_id, code_sha256, issued_at, expires_at, ?, ?, ? FROM ${table} ORDER BY rowid`,
+        )
+        .run(by.agentId, by.posteCode, by.batchRef).changes,
+    drop: () => {
+      if (sqlite.open) sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
+    },
+  };
+}
+
 interface CodeRow {
   id: number;
   ref: string;

@@ -2,13 +2,14 @@
 // invoices issued in a given month), one PDF sorted by postal code then name, so the printed
 // stack goes to the post office already in delivery order.
 //
-// A batch runs in the background of the core, a few coupons at a time, yielding the event loop
-// between chunks so the counter keeps answering while it prints. Codes drawn for the batch stay
-// in memory until the PDF is written; only then are they inserted together, with one journal
-// entry for the batch, in a single transaction. A batch that is cancelled or fails therefore
+// A batch runs in the background of the core, a few milliseconds of work at a time, yielding
+// the event loop between slices so the counter keeps answering while it prints (a payment
+// recorded on the same poste waits a slice at most, not the batch). Codes drawn for the batch
+// stay in a temporary table of the connection, as hashes, until the PDF is written; only then
+// are they inserted together, with one journal entry for the batch, in a single transaction. A batch that is cancelled or fails therefore
 // issues nothing and leaves nothing behind. Jobs live in memory only: after a restart, an
 // unfinished job is gone (and issued nothing), and asking for it says so.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
@@ -18,13 +19,24 @@ import type { Logger } from 'pino';
 import { DomainError } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { insertCommand } from '../payments/commands';
-import { accessCodeDays, drawCode, insertCodes, type PendingCode } from './access-codes';
-import { activationUrl, couponReader } from './coupon-data';
-import { createCouponDocument, drawCoupon } from './coupon-pdf';
-import { qrEncoder } from './qr-worker';
+import { writePdfInSlices } from '../pdf/sliced-writer';
+import {
+  accessCodeDays,
+  drawCode,
+  expiryOf,
+  stageCodes,
+  type CodeStage,
+  type PendingCode,
+} from './access-codes';
+import { couponReader } from './coupon-data';
+import { couponQr, createCouponDocument, drawCoupon } from './coupon-pdf';
 
-/** Coupons drawn between two yields of the event loop: a few tens of milliseconds of work. */
-export const BATCH_CHUNK = 8;
+/**
+ * Work between two turns of the event loop, in milliseconds. A coupon costs a few; the slice
+ * is measured in time rather than in coupons so that a loaded machine, where each coupon takes
+ * longer, still gives the counter its turn as often.
+ */
+export const BATCH_SLICE_MS = 12;
 
 interface Job {
   status: CouponBatchStatus;
@@ -178,76 +190,105 @@ async function runBatch(
   families: number[],
 ): Promise<void> {
   const { sqlite } = deps;
-  const started = new Date(job.status.startedAt);
+  // Every code of the batch expires at the same instant: issued when the batch started.
   const days = accessCodeDays(sqlite);
+  const stage = args.issueCodes ? stageCodes(sqlite, args.jobId) : null;
+  try {
+    const fileName = await drawAndWrite(deps, args, job, reader, families, stage, days);
+    if (fileName === null) return;
+    const expiresAt = expiryOf(new Date(job.status.startedAt), days);
+    commitBatch(deps, args, job, reader, { coupons: families.length, fileName, expiresAt }, stage);
+  } finally {
+    stage?.drop();
+  }
+}
+
+/** Draws every coupon and writes the file; its name, or null if the batch was cancelled. */
+async function drawAndWrite(
+  deps: BatchDeps,
+  args: BatchStart,
+  job: Job,
+  reader: ReturnType<typeof couponReader>,
+  families: number[],
+  stage: CodeStage | null,
+  days: number,
+): Promise<string | null> {
+  const { sqlite } = deps;
+  const started = new Date(job.status.startedAt);
   const cd = await createCouponDocument({
     title: `Coupons — ${reader.regie.name}${args.period ? ` — ${args.period}` : ''}`,
     author: reader.commune.name || 'Guichet',
     createdAt: job.status.startedAt,
   });
-  const codes: PendingCode[] = [];
-  const portal = reader.familyPortalUrl;
-  const familyCode = sqlite.prepare('SELECT code FROM family WHERE id = ?');
-  const urlsOf = (ids: readonly number[]) =>
-    portal
-      ? ids.map((id) => activationUrl(portal, (familyCode.get(id) as { code: string }).code))
-      : [];
-  const chunks: number[][] = [];
-  for (let i = 0; i < families.length; i += BATCH_CHUNK) {
-    chunks.push(families.slice(i, i + BATCH_CHUNK));
-  }
-  // The QR codes of the next chunk are encoded on a worker while this chunk is drawn.
-  const encoder = portal ? qrEncoder() : null;
-  try {
-    let pendingQr = encoder ? encoder.encode(urlsOf(chunks[0] ?? [])) : null;
-    for (let k = 0; k < chunks.length; k++) {
-      const qrs = pendingQr ? await pendingQr : [];
+  // Codes of the current slice, staged (hashed) at the end of it: the codes themselves are
+  // needed only to print them.
+  const drawn: PendingCode[] = [];
+  let sliceStart = Number.NEGATIVE_INFINITY;
+  for (const familyId of families) {
+    if (performance.now() - sliceStart >= BATCH_SLICE_MS) {
+      stage?.add(drawn);
+      drawn.length = 0;
       await yieldLoop();
-      if (job.cancelled) return;
+      if (job.cancelled) return null;
       if (!sqlite.open) {
         throw new DomainError(
           'INTERNE',
           'La base de données a été fermée ou remplacée (restauration) pendant la production du lot.',
         );
       }
-      const following = chunks[k + 1];
-      pendingQr = encoder && following ? encoder.encode(urlsOf(following)) : null;
-      (chunks[k] ?? []).forEach((familyId, j) => {
-        const pending = args.issueCodes ? drawCode(familyId, started, days) : null;
-        const data = reader.read(familyId, {
-          printedAt: job.status.startedAt,
-          period: args.period,
-          accessCode: pending ? { code: pending.code, expiresAt: pending.expiresAt } : null,
-        });
-        drawCoupon(cd, data, qrs[j] ?? null);
-        if (pending) codes.push(pending);
-        job.status.done += 1;
-      });
+      sliceStart = performance.now();
     }
-  } finally {
-    encoder?.close();
+    const pending = stage ? drawCode(familyId, started, days) : null;
+    const data = reader.read(familyId, {
+      printedAt: job.status.startedAt,
+      period: args.period,
+      accessCode: pending ? { code: pending.code, expiresAt: pending.expiresAt } : null,
+    });
+    drawCoupon(cd, data, couponQr(data));
+    if (pending) drawn.push(pending);
+    job.status.done += 1;
   }
+  stage?.add(drawn);
+  drawn.length = 0;
   await yieldLoop();
-  if (job.cancelled) return;
-  // pdf-lib writes a few objects per tick, so saving thousands of pages does not freeze the
-  // counter either.
-  const bytes = await cd.doc.save({ useObjectStreams: false, objectsPerTick: 200 });
-  if (job.cancelled) return;
+  if (job.cancelled) return null;
   const dir = couponsDirFor(deps.admin.dbFile);
   const fileName = `coupons-${reader.regie.code}${args.period ? `-${args.period}` : ''}-${args.jobId.slice(0, 8)}.pdf`;
   const filePath = path.join(dir, fileName);
   const partial = `${filePath}.partiel`;
-  writeFileSync(partial, bytes);
+  // Written a slice at a time as well: saving thousands of pages at once would freeze the
+  // counter for most of a second.
+  const written = await writePdfInSlices(
+    cd.doc,
+    [cd.fonts.regular, cd.fonts.bold, cd.fonts.mono],
+    partial,
+    { yieldLoop, cancelled: () => job.cancelled, sliceMs: BATCH_SLICE_MS },
+  );
+  if (!written) return null;
   renameSync(partial, filePath);
   job.filePath = filePath;
   if (job.cancelled) {
     rmSync(filePath, { force: true });
     job.filePath = null;
-    return;
+    return null;
   }
+  return fileName;
+}
+
+function commitBatch(
+  deps: BatchDeps,
+  args: BatchStart,
+  job: Job,
+  reader: ReturnType<typeof couponReader>,
+  done: { coupons: number; fileName: string; expiresAt: string },
+  stage: CodeStage | null,
+): void {
+  const { sqlite } = deps;
+  const { coupons, fileName, expiresAt } = done;
   // Everything below is synchronous: a cancel cannot slip in between the check above and the
   // commit, so either the batch is cancelled and nothing is written, or all of it is.
   const now = deps.now().toISOString();
+  let codesIssued = 0;
   sqlite.transaction(() => {
     insertCommand(sqlite, {
       commandId: args.jobId,
@@ -256,11 +297,9 @@ async function runBatch(
       agentId: args.agentId,
       at: now,
     });
-    insertCodes(sqlite, codes, {
-      agentId: args.agentId,
-      posteCode: args.posteCode,
-      batchRef: args.jobId,
-    });
+    codesIssued = stage
+      ? stage.commit({ agentId: args.agentId, posteCode: args.posteCode, batchRef: args.jobId })
+      : 0;
     appendJournal(sqlite, 'operations', {
       kind: 'coupons_lot',
       instant: now,
@@ -271,18 +310,17 @@ async function runBatch(
         batchRef: args.jobId,
         regieCode: reader.regie.code,
         period: args.period,
-        coupons: families.length,
-        codesIssued: codes.length,
-        expiresAt: codes[0]?.expiresAt ?? null,
+        coupons,
+        codesIssued,
+        expiresAt: codesIssued > 0 ? expiresAt : null,
         fileName,
       },
     });
   })();
-  codes.length = 0;
   job.status.state = 'termine';
   job.status.finishedAt = now;
   job.status.fileName = fileName;
-  job.status.codesIssued = args.issueCodes ? families.length : 0;
+  job.status.codesIssued = codesIssued;
 }
 
 function jobOf(admin: AdminRuntime, jobId: string): Job {

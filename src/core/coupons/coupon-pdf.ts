@@ -41,6 +41,8 @@ export interface CouponDocument {
   doc: PDFDocument;
   fonts: PdfFonts;
   raw: RawFonts;
+  /** The parts printed alike on many pages, drawn once as forms, by what they depend on. */
+  statics: Map<string, StaticPart>;
 }
 
 export async function createCouponDocument(meta: {
@@ -52,7 +54,12 @@ export async function createCouponDocument(meta: {
     { title: meta.title, author: meta.author, createdAt: meta.createdAt, subject: 'Coupon' },
     { fonts: ['regular', 'bold', 'mono'] },
   );
-  return { doc, fonts, raw: new RawFonts(doc, [fonts.regular, fonts.bold, fonts.mono]) };
+  return {
+    doc,
+    fonts,
+    raw: new RawFonts(doc, [fonts.regular, fonts.bold, fonts.mono]),
+    statics: new Map(),
+  };
 }
 
 const euro = (cents: number) => formatEuro(cents);
@@ -82,17 +89,52 @@ function drawQr(page: RawPage, symbol: MatrixSymbol, x: number, y: number, size:
   page.symbol(matrixRects(symbol), x, y, module, module);
 }
 
+const LEFT = mm(15);
+const RIGHT = pageSizes.a4.width - mm(15);
+const CONTENT_W = RIGHT - LEFT;
+/** The columns of the invoice table in the middle panel. */
+const COLS = [
+  { title: 'Facture', w: mm(32), align: 'left' as const },
+  { title: 'Objet', w: mm(46), align: 'left' as const },
+  { title: 'Échéance', w: mm(19), align: 'left' as const },
+  { title: 'Montant', w: mm(20), align: 'right' as const },
+  { title: 'Reste à payer', w: mm(22), align: 'right' as const },
+  { title: 'Réf. PayFiP', w: mm(30), align: 'left' as const },
+];
+const COL_X: number[] = (() => {
+  const gap = (CONTENT_W - COLS.reduce((s, c) => s + c.w, 0)) / (COLS.length - 1);
+  const xs: number[] = [];
+  COLS.reduce((x, c) => (xs.push(x), x + c.w + gap), LEFT);
+  return xs;
+})();
+
+/** What a coupon's static part depends on: the same for every coupon of a batch. */
+type StaticData = Pick<
+  CouponData,
+  'commune' | 'regie' | 'familyPortalUrl' | 'period' | 'cashLimitCents' | 'printedAt'
+>;
+
+/** A static part drawn as a form, with the positions the family's part is laid out from. */
+interface StaticPart {
+  form: string;
+  /** Top of "Comment payer": the invoices and notes must end above it. */
+  howTop: number;
+  /** Baseline of the first invoice row. */
+  firstRowY: number;
+  /** The family space (when the portal is configured): QR code top, text column. */
+  family: { qy: number; tx: number; tw: number; ty: number } | null;
+  /** Baseline after the régie's paragraph on the cut-off coupon. */
+  couponBodyY: number;
+}
+
 /**
- * Draws one coupon on a new page of `cd`. `qr` is the symbol of the page the QR code opens;
- * passed in so a caller printing many coupons for the same address encodes it once.
+ * Draws what depends only on the régie, the portal and the printing date: the letterhead,
+ * the titles, "how to pay", the table's header, the cut-off coupon's frame and texts.
  */
-export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbol | null): void {
-  const { fonts } = cd;
-  const A4 = pageSizes.a4;
-  const page = new RawPage(cd.raw, A4.width, A4.height);
-  const left = mm(15);
-  const right = A4.width - mm(15);
-  const contentW = right - left;
+function drawStatic(page: RawPage, data: StaticData, fonts: PdfFonts): Omit<StaticPart, 'form'> {
+  const left = LEFT;
+  const right = RIGHT;
+  const contentW = CONTENT_W;
   const small = { font: fonts.regular, size: 8 };
   const body = { font: fonts.regular, size: 9 };
   const bold = { font: fonts.bold, size: 9 };
@@ -102,7 +144,7 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
   for (const f of FOLDS_MM)
     page.line(0, mm(f), mm(6), mm(f), { color: greyInk(0.5), thickness: 0.4 });
 
-  // ---- Top panel: collectivité, title, address in the window. ----
+  // ---- Top panel: collectivité, title (the address in the window is the family's). ----
   let y = mm(16);
   page.text(data.commune.name, left, y, { font: fonts.bold, size: 11 });
   y += mm(4.8);
@@ -114,27 +156,15 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
   const titleX = mm(ADDRESS_WINDOW_MM.left);
   page.text('Avis de sommes à payer', titleX, mm(16), { font: fonts.bold, size: 13 });
   page.text(`Édité le ${printed}`, titleX, mm(22), small);
-  page.text(`Code famille : ${data.family.code}`, titleX, mm(28), { font: fonts.bold, size: 10 });
   if (data.period) {
     const p = `${data.period.slice(5)}/${data.period.slice(0, 4)}`;
     page.text(`Factures émises en ${p}`, titleX, mm(33), small);
   }
 
-  const win = ADDRESS_WINDOW_MM;
-  const addrSize = data.family.addressLines.length > 5 ? 9 : 10;
-  let ay = mm(win.top) + addrSize;
-  for (const line of data.family.addressLines.slice(0, 6)) {
-    page.paragraph(line, mm(win.left), ay, mm(win.width), {
-      font: fonts.regular,
-      size: addrSize,
-      maxLines: 1,
-    });
-    ay += addrSize * 1.25;
-  }
-
   // The family space, left of the window: even with the sheet shifted 5 mm inside the
   // envelope the window never shows anything left of 90 mm, so the activation code printed
   // here (left of 88 mm) stays hidden until the letter is opened.
+  let family: StaticPart['family'] = null;
   if (data.familyPortalUrl) {
     let fy = mm(46);
     page.text('Votre espace familles', left, fy, { font: fonts.bold, size: 10 });
@@ -144,42 +174,14 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
     });
     const qrSize = mm(26);
     const qy = fy - mm(2);
-    if (qr) drawQr(page, qr, left, qy, qrSize);
-    const tx = qr ? left + qrSize + mm(3) : left;
-    const tw = mm(86) - tx;
-    let ty = qy + mm(3);
+    // Every coupon with a portal address has its QR code: the text column is beside it.
+    const tx = left + qrSize + mm(3);
+    const ty = qy + mm(3);
     page.text('Code famille', tx, ty, small);
-    page.text(data.family.code, tx, ty + mm(4.4), { font: fonts.bold, size: 11 });
-    ty += mm(10);
-    if (data.accessCode) {
-      page.text('Code d’activation', tx, ty, small);
-      page.text(data.accessCode.code, tx, ty + mm(4.6), { font: fonts.mono, size: 11 });
-      ty += mm(9);
-      if (data.accessCode.expiresAt) {
-        // Two lines drawn as such: wrapping would cut the date after one of its slashes.
-        page.text('À usage unique,', tx, ty, small);
-        page.text(
-          `avant le ${parisDateTime(data.accessCode.expiresAt).date}`,
-          tx,
-          ty + mm(3.6),
-          small,
-        );
-      }
-    } else {
-      page.paragraph(
-        'Pas encore de compte ? Demandez un code d’activation au guichet.',
-        tx,
-        ty,
-        tw,
-        {
-          ...small,
-          maxLines: 3,
-        },
-      );
-    }
+    family = { qy, tx, tw: mm(86) - tx, ty };
   }
 
-  // ---- Middle panel: what is due, how to pay. ----
+  // ---- Middle panel: how to pay (the invoices are the family's). ----
   // "Comment payer" is laid out first, against the bottom of the panel; the invoices fill the
   // space left above it, so no amount of text can run over the fold.
   const modes = data.regie.acceptedModes;
@@ -214,6 +216,130 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
   y = howTop + mm(5);
   for (const t of how) y = page.paragraph(t, left, y, contentW, howOpts) + mm(0.8);
 
+  y = mm(FOLDS_MM[0] + 7);
+  page.text(`Sommes à payer — ${data.regie.name}`, left, y, { font: fonts.bold, size: 11 });
+  y += mm(6);
+  page.rect(left, y - mm(3.6), contentW, mm(5), { fill: greyInk(0.9) });
+  COLS.forEach((c, i) =>
+    page.text(c.title, COL_X[i] ?? left, y, { ...bold, size: 8, align: c.align, width: c.w }),
+  );
+  const firstRowY = y + mm(5.2);
+
+  // ---- Bottom panel: the coupon to cut off. ----
+  const cutY = mm(FOLDS_MM[1] + 2);
+  page.line(left, cutY, right, cutY, { dash: [3, 2], thickness: 0.6, color: greyInk(0.3) });
+  page.text('✂', left - mm(5), cutY + mm(1.2), { font: fonts.regular, size: 10 });
+  y = cutY + mm(7);
+  page.text('COUPON À JOINDRE À VOTRE RÈGLEMENT', left, y, { font: fonts.bold, size: 11 });
+  // The family's name goes on the line between (see drawCoupon).
+  y += mm(5) + mm(3.6);
+  const couponBodyY =
+    page.paragraph(
+      `${data.regie.name}. Chèque à l’ordre de « ${data.regie.creditorLabel} », à adresser à : ${data.regie.serviceName}, ${data.regie.serviceAddress}.`,
+      left,
+      y,
+      contentW,
+      { ...small, maxLines: 2 },
+    ) + mm(2);
+
+  const footY = mm(286);
+  page.text('Montant réglé : ................ €', left + mm(70), footY, body);
+  page.text(`Édité le ${printed}`, left, footY, { ...small, align: 'right', width: contentW });
+  return { howTop, firstRowY, family, couponBodyY };
+}
+
+/** The static part of `data`'s coupon in `cd`, drawn the first time it is asked for. */
+function staticPart(cd: CouponDocument, data: CouponData): StaticPart {
+  const key = JSON.stringify([
+    data.commune,
+    data.regie,
+    data.familyPortalUrl,
+    data.period,
+    data.cashLimitCents,
+    parisDateTime(data.printedAt).date,
+  ]);
+  let part = cd.statics.get(key);
+  if (!part) {
+    const A4 = pageSizes.a4;
+    const page = new RawPage(cd.raw, A4.width, A4.height);
+    const layout = drawStatic(page, data, cd.fonts);
+    const form = `Fm${cd.statics.size + 1}`;
+    cd.raw.addForm(form, page.toForm(cd.doc));
+    part = { form, ...layout };
+    cd.statics.set(key, part);
+  }
+  return part;
+}
+
+/**
+ * Draws one coupon on a new page of `cd`: the static part (shared by the document's pages),
+ * then the family's. `qr` is the symbol of the page the QR code opens, or null when no
+ * family space is configured.
+ */
+export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbol | null): void {
+  const { fonts } = cd;
+  const A4 = pageSizes.a4;
+  const page = new RawPage(cd.raw, A4.width, A4.height);
+  const st = staticPart(cd, data);
+  page.form(st.form);
+  const left = LEFT;
+  const right = RIGHT;
+  const contentW = CONTENT_W;
+  const small = { font: fonts.regular, size: 8 };
+  const body = { font: fonts.regular, size: 9 };
+  const bold = { font: fonts.bold, size: 9 };
+
+  // ---- Top panel: code famille, address in the window. ----
+  const titleX = mm(ADDRESS_WINDOW_MM.left);
+  page.text(`Code famille : ${data.family.code}`, titleX, mm(28), { font: fonts.bold, size: 10 });
+
+  const win = ADDRESS_WINDOW_MM;
+  const addrSize = data.family.addressLines.length > 5 ? 9 : 10;
+  let ay = mm(win.top) + addrSize;
+  for (const line of data.family.addressLines.slice(0, 6)) {
+    page.paragraph(line, mm(win.left), ay, mm(win.width), {
+      font: fonts.regular,
+      size: addrSize,
+      maxLines: 1,
+    });
+    ay += addrSize * 1.25;
+  }
+
+  if (st.family) {
+    const { qy, tx, tw } = st.family;
+    if (qr) drawQr(page, qr, left, qy, mm(26));
+    let ty = st.family.ty;
+    page.text(data.family.code, tx, ty + mm(4.4), { font: fonts.bold, size: 11 });
+    ty += mm(10);
+    if (data.accessCode) {
+      page.text('Code d’activation', tx, ty, small);
+      page.text(data.accessCode.code, tx, ty + mm(4.6), { font: fonts.mono, size: 11 });
+      ty += mm(9);
+      if (data.accessCode.expiresAt) {
+        // Two lines drawn as such: wrapping would cut the date after one of its slashes.
+        page.text('À usage unique,', tx, ty, small);
+        page.text(
+          `avant le ${parisDateTime(data.accessCode.expiresAt).date}`,
+          tx,
+          ty + mm(3.6),
+          small,
+        );
+      }
+    } else {
+      page.paragraph(
+        'Pas encore de compte ? Demandez un code d’activation au guichet.',
+        tx,
+        ty,
+        tw,
+        {
+          ...small,
+          maxLines: 3,
+        },
+      );
+    }
+  }
+
+  // ---- Middle panel: what is due. ----
   const notes: string[] = [];
   if (data.otherDue.count > 0) {
     notes.push(
@@ -233,35 +359,17 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
   const noteOpts = { ...small, maxLines: 2 };
   const notesH = notes.reduce((h, t) => h + page.measure(t, contentW, noteOpts) + mm(0.8), 0);
 
-  y = mm(FOLDS_MM[0] + 7);
-  page.text(`Sommes à payer — ${data.regie.name}`, left, y, { font: fonts.bold, size: 11 });
-  y += mm(6);
-  const cols = [
-    { title: 'Facture', w: mm(32), align: 'left' as const },
-    { title: 'Objet', w: mm(46), align: 'left' as const },
-    { title: 'Échéance', w: mm(19), align: 'left' as const },
-    { title: 'Montant', w: mm(20), align: 'right' as const },
-    { title: 'Reste à payer', w: mm(22), align: 'right' as const },
-    { title: 'Réf. PayFiP', w: mm(30), align: 'left' as const },
-  ];
-  const gap = (contentW - cols.reduce((s, c) => s + c.w, 0)) / (cols.length - 1);
-  const colX: number[] = [];
-  cols.reduce((x, c) => (colX.push(x), x + c.w + gap), left);
-  page.rect(left, y - mm(3.6), contentW, mm(5), { fill: greyInk(0.9) });
-  cols.forEach((c, i) =>
-    page.text(c.title, colX[i] ?? left, y, { ...bold, size: 8, align: c.align, width: c.w }),
-  );
-  y += mm(5.2);
+  let y = st.firstRowY;
   const rowH = mm(4.6);
   // Rows that fit between the header and the total, notes and "Comment payer" below.
-  const fitting = Math.floor((howTop - mm(6) - notesH - mm(6) - y) / rowH) + 1;
+  const fitting = Math.floor((st.howTop - mm(6) - notesH - mm(6) - y) / rowH) + 1;
   const maxRows = Math.max(3, Math.min(MAX_INVOICE_LINES, fitting));
   const listed =
     data.invoices.length > maxRows ? data.invoices.slice(0, maxRows - 1) : data.invoices;
   const cell = (i: number, text: string, font = fonts.regular) => {
-    const c = cols[i];
+    const c = COLS[i];
     if (!c) return;
-    page.paragraph(text, colX[i] ?? left, y, c.w, {
+    page.paragraph(text, COL_X[i] ?? left, y, c.w, {
       font,
       size: 8,
       align: c.align,
@@ -295,17 +403,14 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
     font: fonts.bold,
     size: 10,
     align: 'right',
-    width: (colX[4] ?? left) + (cols[4]?.w ?? 0) - left,
+    width: (COL_X[4] ?? left) + (COLS[4]?.w ?? 0) - left,
   });
   y += mm(5.5);
   for (const note of notes) y = page.paragraph(note, left, y, contentW, noteOpts) + mm(0.8);
 
   // ---- Bottom panel: the coupon to cut off. ----
   const cutY = mm(FOLDS_MM[1] + 2);
-  page.line(left, cutY, right, cutY, { dash: [3, 2], thickness: 0.6, color: greyInk(0.3) });
-  page.text('✂', left - mm(5), cutY + mm(1.2), { font: fonts.regular, size: 10 });
   y = cutY + mm(7);
-  page.text('COUPON À JOINDRE À VOTRE RÈGLEMENT', left, y, { font: fonts.bold, size: 11 });
   page.text(`Code famille ${data.family.code}`, left, y, {
     font: fonts.bold,
     size: 11,
@@ -313,22 +418,12 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
     width: contentW,
   });
   y += mm(5);
-  // The family's line apart from the régie's paragraph: the paragraph is the same on every
-  // coupon of a batch, so it is wrapped once.
   page.paragraph(`Famille ${data.family.familyName}`, left, y, contentW, {
     ...bold,
     size: 8,
     maxLines: 1,
   });
-  y += mm(3.6);
-  y =
-    page.paragraph(
-      `${data.regie.name}. Chèque à l’ordre de « ${data.regie.creditorLabel} », à adresser à : ${data.regie.serviceName}, ${data.regie.serviceAddress}.`,
-      left,
-      y,
-      contentW,
-      { ...small, maxLines: 2 },
-    ) + mm(2);
+  y = st.couponBodyY;
 
   const shown: CouponInvoice[] = data.invoices.slice(0, MAX_BARCODES);
   const cellW = contentW / 2;
@@ -358,13 +453,10 @@ export function drawCoupon(cd: CouponDocument, data: CouponData, qr: MatrixSymbo
       small,
     );
   }
-  const footY = mm(286);
-  page.text(`Total à payer : ${euro(data.totalDueCents)}`, left, footY, {
+  page.text(`Total à payer : ${euro(data.totalDueCents)}`, left, mm(286), {
     font: fonts.bold,
     size: 10,
   });
-  page.text('Montant réglé : ................ €', left + mm(70), footY, body);
-  page.text(`Édité le ${printed}`, left, footY, { ...small, align: 'right', width: contentW });
 
   page.finish(cd.doc);
 }
@@ -386,5 +478,5 @@ export async function renderCoupon(data: CouponData): Promise<Uint8Array> {
     createdAt: data.printedAt,
   });
   drawCoupon(cd, data, couponQr(data));
-  return cd.doc.save({ useObjectStreams: true });
+  return cd.doc.save({ useObjectStreams: true, addDefaultPage: false });
 }

@@ -1,9 +1,13 @@
-// The two symbols printed on a coupon, encoded by bwip-js (a maintained port of Barcode Writer
-// in Pure PostScript) and drawn as plain filled rectangles: a vector symbol stays sharp at any
-// printer resolution and weighs a few hundred bytes, where a PNG per coupon would make a batch
-// of 5,000 pages heavy and blurry. Only the encoding comes from the library; the geometry below
-// is a direct reading of what it returns.
+// The two symbols printed on a coupon, encoded by maintained libraries and drawn as plain
+// filled rectangles: a vector symbol stays sharp at any printer resolution and weighs a few
+// hundred bytes, where a PNG per coupon would make a batch of 5,000 pages heavy and blurry.
+//
+// Code 128 comes from bwip-js (a port of Barcode Writer in Pure PostScript, about 0.5 ms a
+// symbol). The QR code comes from lean-qr: bwip-js interprets PostScript and took 9 to 20 ms
+// per QR code, most of a coupon batch's cost, where lean-qr takes about 1 ms. The tests decode
+// what is drawn with an independent reader (jsQR) rather than trust either encoder.
 import bwipjs from 'bwip-js/node';
+import { correction, generate } from 'lean-qr';
 
 /** A Code 128 symbol as bar and space widths in modules, starting with a bar. */
 export interface LinearSymbol {
@@ -29,18 +33,22 @@ export function code128(text: string): LinearSymbol {
   return { text, widths, modules: widths.reduce((a, b) => a + b, 0) };
 }
 
-// The QR options: error correction M (15 % of the symbol may be damaged or stained and still
-// read, the usual choice for print), and the mask fixed instead of chosen by trying all eight.
-// Choosing the mask only optimises the look of the pattern for readers; fixing it halves the
-// encoding time, which matters for a batch of thousands of coupons each with its own URL.
-export const QR_OPTIONS = 'eclevel=M mask=1';
-
-/** QR code of a URL. */
+/**
+ * QR code of a URL, error correction M (15 % of the symbol may be damaged or stained and still
+ * read, the usual choice for print). lean-qr picks the smallest version, the cheapest mix of
+ * encoding modes and, as the standard asks, the mask with the lowest penalty.
+ */
 export function qrCode(text: string): MatrixSymbol {
-  const [raw] = bwipjs.raw('qrcode', text, QR_OPTIONS);
-  if (!raw || !('pixs' in raw)) throw new Error('QR code : encodage inattendu');
-  if (raw.pixx !== raw.pixy) throw new Error('QR code : symbole non carré');
-  return { text, size: raw.pixx, dark: raw.pixs.map((p) => p === 1) };
+  const code = generate(text, {
+    minCorrectionLevel: correction.M,
+    maxCorrectionLevel: correction.M,
+  });
+  const size = code.size;
+  const dark = new Array<boolean>(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) dark[y * size + x] = code.get(x, y);
+  }
+  return { text, size, dark };
 }
 
 /** A filled rectangle in symbol units (modules), origin at the symbol's top-left corner. */

@@ -2,7 +2,8 @@
 // pdf-lib would take from the clock are set from the document's own instant, and pdf-lib's
 // font-name suffixes come from a fixed-seed generator. A reprint can then be compared with the
 // original byte for byte.
-import { PDFDocument } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, type PDFRawStream } from 'pdf-lib';
 import { embedFonts } from './fonts';
 import type { FontKey, PdfFonts } from './fonts';
 
@@ -23,6 +24,15 @@ export async function createPdf<K extends FontKey>(
   opts: { fonts: readonly K[]; resourcesDir?: string },
 ): Promise<{ doc: PDFDocument; fonts: Pick<PdfFonts, K> }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
+  // pdf-lib compresses the embedded font subsets (and their ToUnicode maps) with pako, a
+  // JavaScript deflate: half of a document's saving time, and a 150 ms freeze of the counter
+  // at the end of a coupon batch. Node's zlib gives the same format ten times faster.
+  const context = doc.context;
+  context.flateStream = (contents, dict = {}): PDFRawStream =>
+    context.stream(
+      deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents),
+      { ...dict, Filter: 'FlateDecode' },
+    );
   const when = new Date(meta.createdAt);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);

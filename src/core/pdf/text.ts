@@ -84,9 +84,28 @@ export function printable(text: string, font: PDFFont): string {
   return out;
 }
 
+// Widths measured, per embedded font: a width depends only on the font, the size and the
+// string, and documents measure the same strings again and again (wrapping measures each
+// candidate line; a batch of coupons prints the same labels, dates and amounts on every page).
+// Bounded like the layout cache: past the limit it is simply emptied.
+const WIDTH_CACHE_LIMIT = 20_000;
+const widthCache = new WeakMap<PDFFont, Map<string, number>>();
+
 /** Width in points of a string already made printable. */
 export function textWidth(text: string, font: PDFFont, size: number): number {
-  return font.widthOfTextAtSize(text, size);
+  let cache = widthCache.get(font);
+  if (!cache) {
+    cache = new Map();
+    widthCache.set(font, cache);
+  }
+  const key = `${size}|${text}`;
+  let width = cache.get(key);
+  if (width === undefined) {
+    width = font.widthOfTextAtSize(text, size);
+    if (cache.size >= WIDTH_CACHE_LIMIT) cache.clear();
+    cache.set(key, width);
+  }
+  return width;
 }
 
 function breakWord(word: string, font: PDFFont, size: number, maxWidth: number): string[] {

@@ -10,6 +10,7 @@ import { normaliseAccessCode } from '../../../src/shared/access-code';
 import { extractPdfText, normalizeSpaces, type PdfTextItem } from '../../helpers/pdf-text';
 import { IDS, newCommandId, openTestCore, pdfBytes, refusal, type TestCore } from '../fixtures';
 import { decodeCode128 } from './code128-decode';
+import { decodeQr } from './qr-decode';
 import { barWidths, isLinear, pageContents, symbolGroups, type DrawnRect } from './pdf-symbols';
 
 let t: TestCore;
@@ -172,10 +173,13 @@ describe('the coupon PDF', () => {
     const url = activationUrl('https://famille.villetest.fr', 'F00001');
     expect(url).toBe('https://famille.villetest.fr/activation?famille=F00001');
     expect(url).not.toContain(normaliseAccessCode(r.code ?? ''));
+    // What is drawn is the encoder's symbol, module for module, and an independent reader
+    // (jsQR) reads the activation page's address from it.
     const expected = qrCode(url);
     const drawn = qrMatrix(matrices[0]!);
     expect(drawn.size).toBe(expected.size);
     expect(drawn.dark).toEqual(expected.dark);
+    expect(decodeQr(drawn)).toBe(url);
     // Finder patterns in three corners: a 7 × 7 ring around a 3 × 3 square.
     const at = (row: number, col: number) => drawn.dark[row * drawn.size + col];
     for (const [r0, c0] of [

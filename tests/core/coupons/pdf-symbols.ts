@@ -19,13 +19,18 @@ export async function pageContents(bytes: Uint8Array): Promise<string[]> {
   });
 }
 
-/** Every symbol of a page: the rectangles of each "q 0 0 0 rg … f Q" group. */
+/**
+ * Every symbol of a page: the rectangles of each "q 0 0 0 rg a 0 0 d e f cm … f Q" group, drawn
+ * in module units under a scaling matrix, brought back to page points.
+ */
 export function symbolGroups(content: string): DrawnRect[][] {
   const groups: DrawnRect[][] = [];
-  for (const m of content.matchAll(/q 0 0 0 rg\n([\s\S]*?)\nf Q/g)) {
-    const rects = (m[1] ?? '').split('\n').map((line) => {
-      const [x = 0, y = 0, w = 0, h = 0] = line.split(' ').map(Number);
-      return { x, y, w, h };
+  for (const m of content.matchAll(/q 0 0 0 rg (\S+) 0 0 (\S+) (\S+) (\S+) cm\n([\s\S]*?)\nf Q/g)) {
+    const [a, d, e, f] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+    const rects = (m[5] ?? '').split('\n').map((line) => {
+      const [x = 0, y = 0, w = 0, h = 0] = line.replace(/ re$/, '').split(' ').map(Number);
+      // Module (x, y) lands at (e + a·x, f + d·y); d is negative, y grows downwards.
+      return { x: e + a * x, y: f + d * (y + h), w: a * w, h: -d * h };
     });
     groups.push(rects);
   }
