@@ -53,8 +53,9 @@ export async function pullChanges(
           poste_code: string;
         }
       ).poste_code;
+      const state: PageState = { poste, at, accounts: new Set() };
       for (const change of page.changes) {
-        if (applyChange(sqlite, change, poste, at)) report.applied++;
+        if (applyChange(sqlite, change, state)) report.applied++;
         else report.skipped++;
       }
       prepared(sqlite, 'UPDATE sync_state SET cursor = ? WHERE id = 1').run(page.nextCursor);
@@ -66,7 +67,15 @@ export async function pullChanges(
   }
 }
 
-function applyChange(sqlite: Database.Database, c: Change, poste: string, at: string): boolean {
+/** What the changes of one page share while it is applied. */
+interface PageState {
+  poste: string;
+  at: string;
+  /** Accounts (family id / régie code) of invoices already applied in this page. */
+  accounts: Set<string>;
+}
+
+function applyChange(sqlite: Database.Database, c: Change, page: PageState): boolean {
   switch (c.entity) {
     case 'commune':
       if (c.data === null) return false;
@@ -78,11 +87,11 @@ function applyChange(sqlite: Database.Database, c: Change, poste: string, at: st
       return true;
     case 'family':
       if (c.data === null) return false;
-      applyFamily(sqlite, c.data, at);
+      applyFamily(sqlite, c.data, page);
       return true;
     case 'invoice':
       if (c.data === null) return false;
-      applyInvoice(sqlite, c.data, poste);
+      applyInvoice(sqlite, c.data, page);
       return true;
     default:
       mirror(sqlite, c);
@@ -204,7 +213,7 @@ function responsableValues(r: Data): (string | null)[] {
   ];
 }
 
-function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
+function applyFamily(sqlite: Database.Database, d: Data, page: PageState): void {
   const code = str(d, 'code');
   const responsables = (Array.isArray(d.responsables) ? d.responsables : []) as Data[];
   const children = (Array.isArray(d.children) ? d.children : []) as Data[];
@@ -245,7 +254,7 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
       prepared(
         sqlite,
         'INSERT INTO sync_overwrite (entity, key, before, after, applied_at) VALUES (?, ?, ?, ?, ?)',
-      ).run('family', code, JSON.stringify(before), JSON.stringify(after), at);
+      ).run('family', code, JSON.stringify(before), JSON.stringify(after), page.at);
       if (existing.family_name !== after.familyName) {
         prepared(sqlite, 'UPDATE family SET family_name = ? WHERE id = ?').run(
           after.familyName,
@@ -259,11 +268,14 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
     const rank = num(r, 'rank');
     ranks.add(rank);
     const v = responsableValues(r);
-    const changed = prepared(
-      sqlite,
-      `UPDATE responsable SET ${RESPONSABLE_COLUMNS.map((c) => `${c} = ?`).join(', ')}
+    // A family just created has nothing to update: a first sync inserts straight away.
+    const changed = !existing
+      ? { changes: 0 }
+      : prepared(
+          sqlite,
+          `UPDATE responsable SET ${RESPONSABLE_COLUMNS.map((c) => `${c} = ?`).join(', ')}
           WHERE family_id = ? AND rank = ?`,
-    ).run(...v, familyId, rank);
+        ).run(...v, familyId, rank);
     if (changed.changes === 0) {
       prepared(
         sqlite,
@@ -283,11 +295,13 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
   // Children have no portal identity on the register yet: matched by name and birth date, and
   // never deleted (invoice lines may name them).
   for (const ch of children) {
-    const known = prepared(
-      sqlite,
-      'SELECT id FROM child WHERE family_id = ? AND first_name = ? AND last_name = ? AND birth_date = ?',
-    ).get(familyId, str(ch, 'firstName'), str(ch, 'lastName'), str(ch, 'birthDate')) as
-      { id: number } | undefined;
+    const known = !existing
+      ? undefined
+      : (prepared(
+          sqlite,
+          'SELECT id FROM child WHERE family_id = ? AND first_name = ? AND last_name = ? AND birth_date = ?',
+        ).get(familyId, str(ch, 'firstName'), str(ch, 'lastName'), str(ch, 'birthDate')) as
+          { id: number } | undefined);
     if (known) {
       prepared(sqlite, 'UPDATE child SET school = ? WHERE id = ?').run(
         optStr(ch, 'school'),
@@ -310,7 +324,19 @@ function applyFamily(sqlite: Database.Database, d: Data, at: string): void {
   for (const regieCode of regies) ensureAccount(sqlite, familyId, regieCode);
 }
 
-function ensureAccount(sqlite: Database.Database, familyId: number, regieCode: string): void {
+/**
+ * `seen`: accounts already ensured in this page, given only when the régie is known to exist
+ * (otherwise nothing is written and a later change of the page must try again).
+ */
+function ensureAccount(
+  sqlite: Database.Database,
+  familyId: number,
+  regieCode: string,
+  seen?: Set<string>,
+): void {
+  const key = `${familyId}/${regieCode}`;
+  if (seen?.has(key)) return;
+  seen?.add(key);
   prepared(
     sqlite,
     `INSERT OR IGNORE INTO family_account (family_id, regie_id)
@@ -318,7 +344,7 @@ function ensureAccount(sqlite: Database.Database, familyId: number, regieCode: s
   ).run(familyId, regieCode);
 }
 
-function applyInvoice(sqlite: Database.Database, d: Data, poste: string): void {
+function applyInvoice(sqlite: Database.Database, d: Data, page: PageState): void {
   const number = str(d, 'number');
   const ids = prepared(
     sqlite,
@@ -332,12 +358,14 @@ function applyInvoice(sqlite: Database.Database, d: Data, poste: string): void {
     // and failing the page keeps the cursor where it is until it is fixed.
     throw new Error(`Facture ${number} : famille ou régie inconnue du registre.`);
   }
-  ensureAccount(sqlite, ids.family_id, str(d, 'regieCode'));
+  // A family's invoices mostly follow each other in a page: one INSERT OR IGNORE per account
+  // and page is enough.
+  ensureAccount(sqlite, ids.family_id, str(d, 'regieCode'), page.accounts);
   // What the portal counts as paid, minus what it knows of this poste's own payments: the
   // register adds its own ledger instead, acknowledged or not, so an operation still in the
   // outbox is counted exactly once.
   const byPoste = (d.countersPaidByPoste ?? {}) as Record<string, number>;
-  const paidElsewhere = num(d, 'paidCents') - (byPoste[poste] ?? 0);
+  const paidElsewhere = num(d, 'paidCents') - (byPoste[page.poste] ?? 0);
   const existing = prepared(
     sqlite,
     `SELECT i.id, i.paid_outside_cents, i.amount_cents,

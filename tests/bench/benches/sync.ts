@@ -1,7 +1,8 @@
 // Sync figures, register and portal talking HTTP on loopback exactly as in production (the
 // portal is Fastify on PGlite unless said otherwise, the register the real core on a WAL file):
 //   - `sync.first.20k`: a fresh register's first pull of a whole commune of 20,000 families
-//     (about 160,000 invoices), what a new counter waits for on its first day;
+//     (about 160,000 invoices), what a new counter waits for on its first day (`.pg`: the same
+//     from a portal on a real PostgreSQL 15 server);
 //   - `sync.push.1000`: a register that took 1,000 payments offline comes back: one push cycle
 //     until every operation is acknowledged (`.pg`: the same on a real PostgreSQL 15 server);
 //   - `sync.pull.1000`: an incremental pull of 1,000 changes made by another counter.
@@ -131,88 +132,111 @@ function clientOf(portal: BenchPortal, reg: TestRegister): PortalClient {
 
 let firstSyncChanges: { entity: string; key: string; data: string }[] = [];
 
+/** Imports the commune into a fresh portal, then times a fresh register's whole first pull. */
+async function firstSync(ctx: BenchContext, target: DatabaseTarget): Promise<number> {
+  const t0 = performance.now();
+  const bundle = demoBundle({ families: FIRST_SYNC_FAMILIES, today: '2026-03-10' });
+  ctx.progress(
+    `commune générée : ${bundle.families?.length ?? 0} familles, ${bundle.invoices?.length ?? 0} factures (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+  const t1 = performance.now();
+  const portal = await startBenchPortal(target, bundle);
+  ctx.progress(
+    `import au portail : ${((performance.now() - t1) / 1000).toFixed(1)} s (préparation, non mesurée) ; mémoire résidente maximale ${mib(peakRss())}`,
+  );
+  const reg = await openRegister('B01', { pageSize: 500 });
+  try {
+    await enrol(portal, reg, 'B01');
+    const rssBefore = peakRss();
+    const start = performance.now();
+    const report = await pullChanges(() => reg.core.sqlite, clientOf(portal, reg), {
+      pageSize: 500,
+      now: () => new Date(),
+    });
+    const seconds = (performance.now() - start) / 1000;
+    reg.core.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    ctx.progress(
+      `${report.changes} changements en ${report.pages} pages : ${(report.changes / seconds).toFixed(0)} changements/s ; base du registre ${mib(statSync(reg.dbFile).size)} ; mémoire résidente maximale du processus ${mib(peakRss())} (avant le tirage : ${mib(rssBefore)}, portail ${target.kind === 'pglite' ? 'PGlite en mémoire compris' : 'PostgreSQL hors processus'})`,
+    );
+    const families = reg.core.sqlite.prepare('SELECT count(*) AS n FROM family').get() as {
+      n: number;
+    };
+    const invoices = reg.core.sqlite.prepare('SELECT count(*) AS n FROM invoice').get() as {
+      n: number;
+    };
+    if (
+      families.n !== (bundle.families?.length ?? 0) ||
+      invoices.n !== (bundle.invoices?.length ?? 0)
+    ) {
+      throw new Error(
+        `tirage incomplet : ${families.n} familles et ${invoices.n} factures au registre`,
+      );
+    }
+    // The baseline inserts exactly what was pulled: read here, outside the measure.
+    firstSyncChanges = await portal.database.withSession((s) =>
+      s.query<{ entity: string; key: string; data: string }>(
+        'SELECT entity, entity_key AS key, data::text AS data FROM change ORDER BY id',
+      ),
+    );
+    return seconds;
+  } finally {
+    reg.close();
+    await portal.close();
+  }
+}
+
+const firstSyncBaseline = {
+  // Storing the same bytes is the floor of any first sync: the ratio is what the protocol,
+  // HTTP, the portal's pages and the register's per-entity rules cost above writing the data.
+  description:
+    'les mêmes changements (entité, clé, JSON) insérés tels quels dans une table SQLite nue, une transaction, WAL synchronous=FULL',
+  async run() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guichet-bench-first-base-'));
+    const sqlite = openSqlite(path.join(dir, 'base.sqlite'));
+    try {
+      sqlite.exec(
+        'CREATE TABLE bare_change (id INTEGER PRIMARY KEY, entity TEXT NOT NULL, key TEXT NOT NULL, data TEXT)',
+      );
+      const insert = sqlite.prepare('INSERT INTO bare_change (entity, key, data) VALUES (?, ?, ?)');
+      const all = firstSyncChanges;
+      const start = performance.now();
+      sqlite.transaction(() => {
+        for (const c of all) insert.run(c.entity, c.key, c.data);
+      })();
+      return [(performance.now() - start) / 1000];
+    } finally {
+      sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+      firstSyncChanges = [];
+    }
+  },
+};
+
 registerBench({
   name: 'sync.first.20k',
   unit: 's',
   description: `premier tirage complet d’un registre vide (HTTP local, pages de 500) d’une commune de ${FIRST_SYNC_FAMILIES} familles et leurs factures sur un portail PGlite`,
   async run(ctx: BenchContext) {
-    const t0 = performance.now();
-    const bundle = demoBundle({ families: FIRST_SYNC_FAMILIES, today: '2026-03-10' });
-    ctx.progress(
-      `commune générée : ${bundle.families?.length ?? 0} familles, ${bundle.invoices?.length ?? 0} factures (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-    const t1 = performance.now();
-    const portal = await startBenchPortal({ kind: 'pglite', dataDir: null }, bundle);
-    ctx.progress(
-      `import au portail : ${((performance.now() - t1) / 1000).toFixed(1)} s (préparation, non mesurée)`,
-    );
-    const reg = await openRegister('B01', { pageSize: 500 });
+    return [await firstSync(ctx, { kind: 'pglite', dataDir: null })];
+  },
+  baseline: firstSyncBaseline,
+});
+
+registerBench({
+  name: 'sync.first.20k.pg',
+  unit: 's',
+  description: `comme sync.first.20k, portail sur un vrai serveur PostgreSQL local (fsync=off, grappe jetable)`,
+  async run(ctx: BenchContext) {
+    const found = findPgBinaries();
+    if ('missing' in found) throw new Error(`ignorée : ${found.missing}`);
+    const cluster = await startPgCluster(found);
     try {
-      await enrol(portal, reg, 'B01');
-      const rssBefore = peakRss();
-      const start = performance.now();
-      const report = await pullChanges(() => reg.core.sqlite, clientOf(portal, reg), {
-        pageSize: 500,
-        now: () => new Date(),
-      });
-      const seconds = (performance.now() - start) / 1000;
-      reg.core.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      ctx.progress(
-        `${report.changes} changements en ${report.pages} pages : ${(report.changes / seconds).toFixed(0)} changements/s ; base du registre ${mib(statSync(reg.dbFile).size)} ; mémoire résidente maximale du processus ${mib(peakRss())} (avant le tirage : ${mib(rssBefore)}, portail PGlite en mémoire compris)`,
-      );
-      const families = reg.core.sqlite.prepare('SELECT count(*) AS n FROM family').get() as {
-        n: number;
-      };
-      const invoices = reg.core.sqlite.prepare('SELECT count(*) AS n FROM invoice').get() as {
-        n: number;
-      };
-      if (
-        families.n !== (bundle.families?.length ?? 0) ||
-        invoices.n !== (bundle.invoices?.length ?? 0)
-      ) {
-        throw new Error(
-          `tirage incomplet : ${families.n} familles et ${invoices.n} factures au registre`,
-        );
-      }
-      // The baseline inserts exactly what was pulled: read here, outside the measure.
-      firstSyncChanges = await portal.database.withSession((s) =>
-        s.query<{ entity: string; key: string; data: string }>(
-          'SELECT entity, entity_key AS key, data::text AS data FROM change ORDER BY id',
-        ),
-      );
-      return [seconds];
+      return [await firstSync(ctx, { kind: 'postgres', url: cluster.url })];
     } finally {
-      reg.close();
-      await portal.close();
+      await cluster.stop();
     }
   },
-  baseline: {
-    // Storing the same bytes is the floor of any first sync: the ratio is what the protocol,
-    // HTTP, the portal's pages and the register's per-entity rules cost above writing the data.
-    description:
-      'les mêmes changements (entité, clé, JSON) insérés tels quels dans une table SQLite nue, une transaction, WAL synchronous=FULL',
-    async run() {
-      const dir = mkdtempSync(path.join(tmpdir(), 'guichet-bench-first-base-'));
-      const sqlite = openSqlite(path.join(dir, 'base.sqlite'));
-      try {
-        sqlite.exec(
-          'CREATE TABLE bare_change (id INTEGER PRIMARY KEY, entity TEXT NOT NULL, key TEXT NOT NULL, data TEXT)',
-        );
-        const insert = sqlite.prepare(
-          'INSERT INTO bare_change (entity, key, data) VALUES (?, ?, ?)',
-        );
-        const all = firstSyncChanges;
-        const start = performance.now();
-        sqlite.transaction(() => {
-          for (const c of all) insert.run(c.entity, c.key, c.data);
-        })();
-        return [(performance.now() - start) / 1000];
-      } finally {
-        sqlite.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  },
+  baseline: firstSyncBaseline,
 });
 
 // --- sync.push.1000 (and .pg) ------------------------------------------------------------------
