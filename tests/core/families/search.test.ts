@@ -49,7 +49,7 @@ describe('access and validation', () => {
     const tooLong = await demo.send('families.search', { query: 'x'.repeat(201) }, token);
     expect(tooLong.ok ? null : tooLong.error).toEqual({
       code: 'VALIDATION',
-      message: 'recherche : Recherche trop longue (200 caractères au plus).',
+      message: 'Recherche trop longue (200 caractères au plus).',
     });
     const notText = await demo.send('families.search', { query: 42 }, token);
     expect(notText.ok ? null : notText.error.code).toBe('VALIDATION');
