@@ -3,7 +3,10 @@
 // what the invoice still owed. Three anomalies: the invoice is unknown here, the amount is not
 // what was left to pay, or the invoice was already settled (a trop-perçu: paid at the counter
 // and online). A trop-perçu must never vanish: the régisseur decides, once, an avoir for the
-// family or a refund request, both journaled.
+// family or a refund request, both journaled. An avoir is real credit (a credit movement in the
+// same transaction); the decision goes to the portal (outbox, written by a trigger), which
+// closes its conflict, credits the family's account and refuses a second decision from any
+// poste. A decision taken on another poste arrives with the online payment (pull) and is final.
 import type Database from 'better-sqlite3';
 import type {
   OnlineAnomaly,
@@ -16,6 +19,7 @@ import { formatEuro } from '../../shared/money';
 import { DomainError, ruleError } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { alreadyExecuted, insertCommand, requestHash } from '../payments/commands';
+import { creditBalance, dueBalance } from '../payments/balances';
 import { nextJournalSeq } from '../payments/ledger';
 import { liveMatchedTargets, mirroredOnlinePayments } from './expected';
 
@@ -39,6 +43,29 @@ interface ResolutionRow {
   reason: string;
   resolved_at: string;
   agent_name: string;
+  poste_code: string;
+  /** The portal refused this decision (code and French message), kept "à traiter". */
+  rejected_code: string | null;
+  rejected_message: string | null;
+}
+
+type Resolution = NonNullable<OnlinePaymentView['resolution']> & { posteCode: string | null };
+
+/** The decision the portal recorded for this online payment, whichever poste took it. */
+function portalResolution(data: Record<string, unknown>): Resolution | null {
+  const r = data.overpaymentResolution;
+  if (!r || typeof r !== 'object') return null;
+  const d = r as Record<string, unknown>;
+  const agent = (d.agent ?? {}) as Record<string, unknown>;
+  if (d.resolution !== 'avoir' && d.resolution !== 'remboursement') return null;
+  return {
+    resolution: d.resolution,
+    amountCents: typeof d.amountCents === 'number' ? d.amountCents : 0,
+    reason: typeof d.reason === 'string' ? d.reason : '',
+    resolvedAt: typeof d.resolvedAt === 'string' ? d.resolvedAt : '',
+    agentName: typeof agent.displayName === 'string' ? agent.displayName : '',
+    posteCode: typeof d.posteCode === 'string' ? d.posteCode : null,
+  };
 }
 
 function views(sqlite: Database.Database): OnlinePaymentView[] {
@@ -57,8 +84,10 @@ function views(sqlite: Database.Database): OnlinePaymentView[] {
       sqlite
         .prepare(
           `SELECT o.online_payment_ref, o.resolution, o.amount_cents, o.reason, o.resolved_at,
-                  a.display_name AS agent_name
-           FROM online_overpayment o JOIN agent a ON a.id = o.agent_id`,
+                  a.display_name AS agent_name, o.poste_code,
+                  r.code AS rejected_code, r.message AS rejected_message
+           FROM online_overpayment o JOIN agent a ON a.id = o.agent_id
+           LEFT JOIN sync_rejected r ON r.kind = 'overpayment_resolution' AND r.entity_id = o.id`,
         )
         .all() as ResolutionRow[]
     ).map((r) => [r.online_payment_ref, r]),
@@ -108,6 +137,19 @@ function views(sqlite: Database.Database): OnlinePaymentView[] {
       }
     }
     const res = resolutions.get(p.ref);
+    // This poste's decision counts unless the portal refused it; then the one the portal
+    // recorded (another poste's), if any, is the decision.
+    const resolution: Resolution | null =
+      res && res.rejected_code === null
+        ? {
+            resolution: res.resolution,
+            amountCents: res.amount_cents,
+            reason: res.reason,
+            resolvedAt: res.resolved_at,
+            agentName: res.agent_name,
+            posteCode: res.poste_code,
+          }
+        : portalResolution(p.data);
     return {
       ref: p.ref,
       day: p.day ?? '',
@@ -127,13 +169,13 @@ function views(sqlite: Database.Database): OnlinePaymentView[] {
       remainingBeforeCents: remainingBefore,
       overpaymentCents: overpayment,
       anomalies,
-      resolution: res
+      resolution: resolution
         ? {
-            resolution: res.resolution,
-            amountCents: res.amount_cents,
-            reason: res.reason,
-            resolvedAt: res.resolved_at,
-            agentName: res.agent_name,
+            resolution: resolution.resolution,
+            amountCents: resolution.amountCents,
+            reason: resolution.reason,
+            resolvedAt: resolution.resolvedAt,
+            agentName: resolution.agentName,
           }
         : null,
       bankMatched: matched.has(`paiement_en_ligne|${p.ref}`),
@@ -213,11 +255,33 @@ export function resolveOverpayment(
           'Paiement en ligne introuvable sur ce poste. Synchronisez le poste avec le portail puis recommencez.',
         );
       }
+      const local = sqlite
+        .prepare(
+          `SELECT o.poste_code, r.message AS rejected_message FROM online_overpayment o
+             LEFT JOIN sync_rejected r ON r.kind = 'overpayment_resolution' AND r.entity_id = o.id
+            WHERE o.online_payment_ref = ?`,
+        )
+        .get(v.ref) as { poste_code: string; rejected_message: string | null } | undefined;
       if (v.resolution) {
+        const poste =
+          local && local.rejected_message === null
+            ? local.poste_code
+            : (portalResolution(
+                mirroredOnlinePayments(sqlite).find((p) => p.ref === v.ref)?.data ?? {},
+              )?.posteCode ?? null);
         throw new DomainError(
           'CONFLIT',
-          `Le trop-perçu de ce paiement en ligne a déjà été traité (${v.resolution.resolution === 'avoir' ? 'avoir' : 'remboursement'} de ${formatEuro(v.resolution.amountCents)} par ${v.resolution.agentName}). Rien n’a été enregistré.`,
+          `Le trop-perçu de ce paiement en ligne a déjà été traité (${v.resolution.resolution === 'avoir' ? 'avoir' : 'remboursement'} de ${formatEuro(v.resolution.amountCents)} par ${v.resolution.agentName}${poste ? `, poste ${poste}` : ''}). Rien n’a été enregistré.`,
           'TROP_PERCU_DEJA_TRAITE',
+        );
+      }
+      if (local) {
+        // The portal refused the decision taken here and knows of no other: it stays in the
+        // synchronisation's "à traiter" list, where the régisseur sees why.
+        throw new DomainError(
+          'CONFLIT',
+          `La décision prise sur ce poste pour ce trop-perçu a été refusée par le portail : ${local.rejected_message ?? ''} Elle reste à traiter dans l’écran de synchronisation ; rien n’a été enregistré.`,
+          'DECISION_REFUSEE_PAR_LE_PORTAIL',
         );
       }
       if (v.status !== 'paye' || v.invoiceId === null || v.familyId === null) {
@@ -260,7 +324,7 @@ export function resolveOverpayment(
         agentId: input.agentId,
         at,
       });
-      sqlite
+      const decision = sqlite
         .prepare(
           `INSERT INTO online_overpayment (command_id, online_payment_ref, invoice_id, family_id, regie_id, resolution,
              amount_cents, reason, agent_id, poste_code, resolved_at, journal_seq)
@@ -280,6 +344,16 @@ export function resolveOverpayment(
           at,
           journalSeq,
         );
+      if (input.resolution === 'avoir') {
+        // The avoir is credit the family can spend at once: a movement of the ledger, whose
+        // source is the decision (a trigger checks family, régie and amount against it).
+        sqlite
+          .prepare(
+            `INSERT INTO credit_movement (family_id, regie_id, amount_cents, online_overpayment_id, created_at)
+             VALUES (?, ?, ?, ?, ?)`,
+          )
+          .run(inv.family_id, inv.regie_id, v.overpaymentCents, decision.lastInsertRowid, at);
+      }
       const entry = appendJournal(sqlite, 'operations', {
         kind: input.resolution === 'avoir' ? 'trop_percu_avoir' : 'trop_percu_remboursement',
         instant: at,
@@ -298,6 +372,10 @@ export function resolveOverpayment(
           amountCents: v.overpaymentCents,
           resolution: input.resolution,
           reason: input.reason,
+          balance: {
+            dueCents: dueBalance(sqlite, inv.family_id, inv.regie_id),
+            creditCents: creditBalance(sqlite, inv.family_id, inv.regie_id),
+          },
         },
       });
       if (entry.seq !== journalSeq) {

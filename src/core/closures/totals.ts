@@ -90,7 +90,10 @@ const CREDIT_USES_SQL = `
     (SELECT COALESCE(SUM(u.amount_cents), 0)
      FROM cancellation c CROSS JOIN credit_use u ON u.id = c.credit_use_id
      WHERE c.journal_seq BETWEEN @lo AND @hi AND c.cancelled_at >= @start AND c.cancelled_at < @end
-       AND +u.regie_id = @regie) AS cancelled`;
+       AND +u.regie_id = @regie) AS cancelled,
+    (SELECT COALESCE(SUM(o.amount_cents), 0) FROM online_overpayment o
+     WHERE o.journal_seq BETWEEN @lo AND @hi AND +o.regie_id = @regie AND o.resolution = 'avoir'
+       AND o.resolved_at >= @start AND o.resolved_at < @end) AS online`;
 
 const DEPOSITS_SQL = `
   SELECT kind, number, validated_at AS at, item_count AS count, total_cents AS total
@@ -248,7 +251,12 @@ export function computeTotals(
     amount: number;
     credit: number;
   }[];
-  const uses = prepared(sqlite, CREDIT_USES_SQL).get(range) as { used: number; cancelled: number };
+  const uses = prepared(sqlite, CREDIT_USES_SQL).get(range) as {
+    used: number;
+    cancelled: number;
+    /** Avoirs the régisseur decided on online trop-perçus: credit created without a receipt. */
+    online: number;
+  };
 
   const modes: ClosureModeTotal[] = [];
   for (const mode of paymentModes) {
@@ -338,7 +346,7 @@ export function computeTotals(
     collectedCents: sum((m) => m.collectedCents),
     cancelledCents: sum((m) => m.cancelledCents),
   });
-  const creditCreatedCents = paid.reduce((s, r) => s + r.credit, 0);
+  const creditCreatedCents = paid.reduce((s, r) => s + r.credit, 0) + uses.online;
   const creditRemovedCents = cancelled.reduce((s, r) => s + r.credit, 0);
   const creditUsedCents = uses.used - uses.cancelled;
   return {

@@ -417,8 +417,9 @@ export const allocation = sqliteTable(
 );
 
 /**
- * A family's credit (avoir) with one régie is the sum of its movements: + from an overpayment,
- * - when used, and the opposite of either when it is cancelled.
+ * A family's credit (avoir) with one régie is the sum of its movements: + from an overpayment
+ * at the counter or from an online trop-perçu the régisseur turned into an avoir, - when used,
+ * and the opposite of either when it is cancelled. Each movement has exactly one source.
  */
 export const creditMovement = sqliteTable(
   'credit_movement',
@@ -434,14 +435,16 @@ export const creditMovement = sqliteTable(
     paymentId: integer('payment_id').references(() => payment.id),
     creditUseId: integer('credit_use_id').references(() => creditUse.id),
     cancellationId: integer('cancellation_id').references(() => cancellation.id),
+    onlineOverpaymentId: integer('online_overpayment_id').references(() => onlineOverpayment.id),
     createdAt: text('created_at').notNull(),
   },
   (t) => [
     index('credit_movement_family_regie_ix').on(t.familyId, t.regieId),
+    uniqueIndex('credit_movement_online_overpayment_uq').on(t.onlineOverpaymentId),
     check('credit_movement_amount_ck', sql`${t.amountCents} <> 0`),
     check(
       'credit_movement_source_ck',
-      sql`(${t.paymentId} IS NOT NULL) + (${t.creditUseId} IS NOT NULL) + (${t.cancellationId} IS NOT NULL) = 1`,
+      sql`(${t.paymentId} IS NOT NULL) + (${t.creditUseId} IS NOT NULL) + (${t.cancellationId} IS NOT NULL) + (${t.onlineOverpaymentId} IS NOT NULL) = 1`,
     ),
   ],
 );
@@ -898,9 +901,16 @@ export const syncOutbox = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     opId: text('op_id').notNull(),
     kind: text('kind', {
-      enum: ['payment', 'cancellation', 'credit_use', 'closure', 'access_code'],
+      enum: [
+        'payment',
+        'cancellation',
+        'credit_use',
+        'closure',
+        'access_code',
+        'overpayment_resolution',
+      ],
     }).notNull(),
-    /** Id of the payment, cancellation, credit_use, closure or access_code row. */
+    /** Id of the payment, cancellation, credit_use, closure, access_code or online_overpayment row. */
     entityId: integer('entity_id').notNull(),
     createdAt: text('created_at').notNull(),
   },

@@ -7,7 +7,7 @@ import type { PaymentMode } from '../../shared/payment-modes';
 import { formatEuro } from '../../shared/money';
 import { DomainError, notFound, ruleError } from '../errors';
 import { appendJournal } from '../journal/chain';
-import { creditBalance, dueBalance } from './balances';
+import { creditBalance, dueBalance, ownCreditBalance } from './balances';
 import { alreadyExecuted, requestHash } from './commands';
 import {
   insertAllocation,
@@ -76,7 +76,8 @@ export function cancelPayment(
         );
       }
       if (p.credit_created_cents > 0) {
-        const balance = creditBalance(sqlite, p.family_id, p.regie_id);
+        // This poste's own credit: what another poste holds cannot stand for a used avoir.
+        const balance = ownCreditBalance(sqlite, p.family_id, p.regie_id);
         if (balance < p.credit_created_cents) {
           throw ruleError(
             'AVOIR_DEJA_UTILISE',

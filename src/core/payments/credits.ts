@@ -6,7 +6,7 @@ import type { AllocationPreviewLine, RuleViolation } from '../../shared/contract
 import { formatEuro } from '../../shared/money';
 import { DomainError, notFound } from '../errors';
 import { appendJournal } from '../journal/chain';
-import { creditBalance, dueBalance } from './balances';
+import { creditBalance, dueBalance, ownCreditBalance } from './balances';
 import { alreadyExecuted, insertCommand, requestHash } from './commands';
 import {
   insertAllocation,
@@ -60,7 +60,10 @@ export function applyCredit(
       }
       const regie = loadRegie(sqlite, input.regieId);
       const family = loadFamily(sqlite, input.familyId);
-      const balance = creditBalance(sqlite, family.id, regie.id);
+      // Only this poste's own credit is spent here; credit another poste holds is shown (the
+      // portal's account) and spent on that poste.
+      const balance = ownCreditBalance(sqlite, family.id, regie.id);
+      const elsewhere = creditBalance(sqlite, family.id, regie.id) - balance;
       const violations: RuleViolation[] = [];
       if (input.amountCents !== undefined && input.amountCents <= 0) {
         violations.push(
@@ -73,10 +76,15 @@ export function applyCredit(
       }
       if (balance <= 0) {
         violations.push(
-          rule(
-            'AVOIR_ABSENT',
-            `La famille ${family.code} n’a pas d’avoir à la régie « ${regie.name} ». Encaissez un paiement à la place.`,
-          ),
+          elsewhere > 0
+            ? rule(
+                'AVOIR_AUTRE_POSTE',
+                `L’avoir de la famille ${family.code} à la régie « ${regie.name} » (${formatEuro(elsewhere)}) est tenu par un autre poste : utilisez-le sur ce poste, ou encaissez un paiement ici.`,
+              )
+            : rule(
+                'AVOIR_ABSENT',
+                `La famille ${family.code} n’a pas d’avoir à la régie « ${regie.name} ». Encaissez un paiement à la place.`,
+              ),
         );
       }
       const available = Math.min(input.amountCents ?? balance, balance);

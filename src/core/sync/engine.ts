@@ -79,6 +79,7 @@ export const OUTBOX_WRITERS: ReadonlySet<string> = new Set<HandlerName>([
   'credits.apply',
   'credits.cancel',
   'closures.close',
+  'online.resolveOverpayment',
 ]);
 
 export function createSyncEngine(o: SyncEngineOptions): SyncEngine {

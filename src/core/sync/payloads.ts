@@ -8,7 +8,10 @@ import type { OpKind } from '../../shared/sync/schemas';
 export interface OutboxRow {
   seq: number;
   op_id: string;
-  kind: Extract<OpKind, 'payment' | 'cancellation' | 'credit_use' | 'closure' | 'access_code'>;
+  kind: Extract<
+    OpKind,
+    'payment' | 'cancellation' | 'credit_use' | 'closure' | 'access_code' | 'overpayment_resolution'
+  >;
   entity_id: number;
 }
 
@@ -170,6 +173,28 @@ export function buildPayload(sqlite: Database.Database, row: OutboxRow): Record<
         issuedAt: a.issued_at,
         expiresAt: a.expires_at,
         agent: agentOf(sqlite, a.agent_id),
+      };
+    }
+    case 'overpayment_resolution': {
+      const o = prepared(
+        sqlite,
+        `SELECT online_payment_ref, resolution, amount_cents, reason, agent_id, resolved_at
+           FROM online_overpayment WHERE id = ?`,
+      ).get(row.entity_id) as {
+        online_payment_ref: string;
+        resolution: string;
+        amount_cents: number;
+        reason: string;
+        agent_id: number;
+        resolved_at: string;
+      };
+      return {
+        onlinePaymentRef: o.online_payment_ref,
+        resolution: o.resolution,
+        amountCents: o.amount_cents,
+        reason: o.reason,
+        agent: agentOf(sqlite, o.agent_id),
+        resolvedAt: o.resolved_at,
       };
     }
   }

@@ -332,7 +332,14 @@ export const counterOp = pgTable(
     opId: uuid('op_id').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     kind: text('kind', {
-      enum: ['payment', 'cancellation', 'credit_use', 'closure', 'access_code'],
+      enum: [
+        'payment',
+        'cancellation',
+        'credit_use',
+        'closure',
+        'access_code',
+        'overpayment_resolution',
+      ],
     }).notNull(),
     /** As received; NULL only when the operation came without one (and was rejected). */
     payload: jsonb('payload'),

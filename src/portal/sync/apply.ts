@@ -29,6 +29,7 @@ import {
   type OpKind,
   type PaymentPayload,
 } from '../../shared/sync/schemas';
+import { applyOverpaymentResolution } from './apply-resolution';
 import { lockInvoices, settleInvoice, unsettleInvoice, type LockedInvoice } from './settle';
 
 export interface OpContext {
@@ -59,7 +60,7 @@ function required<K, V>(map: Map<K, V>, key: K): V {
   return value;
 }
 
-async function regieInScope(tx: PortalTx, ctx: OpContext, code: string) {
+export async function regieInScope(tx: PortalTx, ctx: OpContext, code: string) {
   let row = ctx.cache.regies.get(code);
   if (row === undefined) {
     [row = null] = await tx
@@ -84,7 +85,7 @@ async function familyId(tx: PortalTx, ctx: OpContext, code: string): Promise<num
   return id;
 }
 
-async function addCredit(tx: PortalTx, famId: number, regieId: number, delta: number) {
+export async function addCredit(tx: PortalTx, famId: number, regieId: number, delta: number) {
   if (delta === 0) return;
   await tx
     .insert(familyAccount)
@@ -401,5 +402,11 @@ export async function applyOp(
       return applyClosure(tx, ctx, parsePayload(payloadSchemas.closure, payload));
     case 'access_code':
       return applyAccessCode(tx, ctx, parsePayload(payloadSchemas.access_code, payload));
+    case 'overpayment_resolution':
+      return applyOverpaymentResolution(
+        tx,
+        ctx,
+        parsePayload(payloadSchemas.overpayment_resolution, payload),
+      );
   }
 }

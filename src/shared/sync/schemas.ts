@@ -168,7 +168,32 @@ export const accessCodePayloadSchema = z.object({
 });
 export type AccessCodePayload = z.output<typeof accessCodePayloadSchema>;
 
-export const opKinds = ['payment', 'cancellation', 'credit_use', 'closure', 'access_code'] as const;
+/**
+ * The régisseur's decision on the trop-perçu of an online payment (paid online and at the
+ * counter): an avoir on the family's account or a refund request. One decision per online
+ * payment, portal-wide: a second one, from any poste, is refused.
+ */
+export const overpaymentResolutionPayloadSchema = z.object({
+  onlinePaymentRef: uuid,
+  resolution: z.enum(['avoir', 'remboursement'], {
+    error: 'Décision attendue : avoir ou remboursement.',
+  }),
+  /** The trop-perçu as the register computed it; the portal checks it against its own. */
+  amountCents: positiveCents,
+  reason: z.string().trim().min(5, { error: 'Le motif est trop court.' }).max(500),
+  agent: agentSchema,
+  resolvedAt: instant,
+});
+export type OverpaymentResolutionPayload = z.output<typeof overpaymentResolutionPayloadSchema>;
+
+export const opKinds = [
+  'payment',
+  'cancellation',
+  'credit_use',
+  'closure',
+  'access_code',
+  'overpayment_resolution',
+] as const;
 export type OpKind = (typeof opKinds)[number];
 
 export const payloadSchemas = {
@@ -177,6 +202,7 @@ export const payloadSchemas = {
   credit_use: creditUsePayloadSchema,
   closure: closurePayloadSchema,
   access_code: accessCodePayloadSchema,
+  overpayment_resolution: overpaymentResolutionPayloadSchema,
 } as const satisfies Record<OpKind, z.ZodType>;
 
 /**
@@ -191,7 +217,8 @@ export const opSchema = z.object({
     .min(1, { error: 'Les numéros de séquence commencent à 1.' })
     .max(Number.MAX_SAFE_INTEGER),
   kind: z.enum(opKinds, {
-    error: 'Type d’opération inconnu : payment, cancellation, credit_use, closure ou access_code.',
+    error:
+      'Type d’opération inconnu : payment, cancellation, credit_use, closure, access_code ou overpayment_resolution.',
   }),
   payload: z.unknown(),
 });
