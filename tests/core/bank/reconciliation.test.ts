@@ -213,6 +213,68 @@ describe('bank statement import', () => {
     // Replaying the first command returns its result and writes nothing.
   });
 
+  it('imports a camt.053 file through the same handler, matches it, and refuses hostile XML changing nothing', async () => {
+    const ref = mirrorOnline(t.sqlite, {
+      invoiceNumber: 'FAC-SCO-0002',
+      refdet: 'REF000002',
+      amountCents: 12000,
+      paidAt: '2026-03-16T10:00:00Z',
+    });
+    const balance = (code: string, amount: string, day: string) =>
+      `<Bal><Tp><CdOrPrtry><Cd>${code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>${day}</Dt></Dt></Bal>`;
+    const xml = (doctype = '') => `<?xml version="1.0" encoding="UTF-8"?>${doctype}
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>M1</MsgId></GrpHdr><Stmt><Id>REL-2026-03-é</Id>
+<Acct><Id><IBAN>FR7610071690000000200101234</IBAN></Id><Ccy>EUR</Ccy></Acct>
+${balance('OPBD', '1000.00', '2026-03-16')}${balance('CLBD', '1120.00', '2026-03-31')}
+<Ntry><Amt Ccy="EUR">120.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-03-17</Dt></BookgDt><ValDt><Dt>2026-03-17</Dt></ValDt>
+<NtryDtls><TxDtls><RmtInf><Ustrd>PAYFIP REFDET REF000002 — Ville de Test</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+    const send = (text: string, name: string) =>
+      t.call(
+        'bank.import',
+        {
+          commandId: newCommandId(),
+          fileName: name,
+          contentBase64: Buffer.from(text, 'utf8').toString('base64'),
+        },
+        regisseur,
+      );
+
+    // An entity-expansion bomb is refused before anything is parsed, and nothing is written.
+    const before = bankSnapshot(t.sqlite);
+    const bomb = await refusal(
+      send(
+        xml('<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'),
+        'bombe.xml',
+      ),
+    );
+    expect(bomb.error.code).toBe('VALIDATION');
+    expect(bomb.error.message).toMatch(
+      /^Le fichier « bombe\.xml » est refusé, rien n’a été importé/,
+    );
+    expect(bankSnapshot(t.sqlite)).toEqual(before);
+
+    const r = await send(xml(), 'releve-mars.xml');
+    expect(r).toMatchObject({
+      format: 'camt053',
+      lineCount: 1,
+      matchedCount: 1,
+      unmatchedCount: 0,
+    });
+    expect(r.statements[0]).toMatchObject({ regieCode: 'SCO', lineCount: 1, matchedCount: 1 });
+    const detail = await t.call(
+      'bank.statement',
+      { statementId: r.statements[0]!.statementId },
+      regisseur,
+    );
+    expect(detail.lines[0]!.match).toMatchObject({
+      origin: 'auto',
+      targets: [{ kind: 'paiement_en_ligne', key: ref, amountCents: 12000 }],
+    });
+  });
+
   it('refuses a malformed or unbalanced file whole, changing nothing', async () => {
     mirrorOnline(t.sqlite, {
       invoiceNumber: 'FAC-SCO-0001',
