@@ -29,14 +29,20 @@ export interface PayfipPortal extends FamilyPortal {
 }
 
 export async function openPayfipPortal(
-  o: { notification?: NotificationPlan } = {},
+  o: {
+    notification?: NotificationPlan;
+    /** The clock's start (default: the fixture's fixed date). */
+    start?: Date;
+    /** What the portal's PayFiP client calls instead of fetch (to inject faults). */
+    fetch?: typeof fetch;
+  } = {},
 ): Promise<PayfipPortal> {
   const mailDir = mkdtempSync(path.join(tmpdir(), 'guichet-payfip-mails-'));
   const database = await openPortalDatabase({
     target: { kind: 'pglite', dataDir: null },
     log: silent,
   });
-  const c = clock();
+  const c = clock(o.start);
   const sandbox = await startSandbox({
     now: c.now,
     notification: o.notification ?? { mode: 'once' },
@@ -53,7 +59,12 @@ export async function openPayfipPortal(
       alertIntervalMs: null,
       rateLimit: { max: 1000, timeWindowMs: 60_000 },
     },
-    payfip: { testEndpoint: sandbox.endpoint, publicUrl: () => base, pollIntervalMs: null },
+    payfip: {
+      testEndpoint: sandbox.endpoint,
+      publicUrl: () => base,
+      pollIntervalMs: null,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+    },
   });
   const running = await listenPortal(app, '127.0.0.1', 0);
   base = running.url;

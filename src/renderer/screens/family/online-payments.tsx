@@ -21,24 +21,10 @@ import {
   type OnlineAttemptView,
   type OnlineRecheckResult,
 } from '../../../shared/contract';
-import { formatInstant } from '../../../shared/dates';
 import { formatEuro } from '../../../shared/money';
 import { useGuichet } from '../../guichet-context';
 import { onlineMessages as m } from './messages';
-
-function InstantCell({ instant }: { instant: string }) {
-  const [date, time] = formatInstant(instant).split(' à ');
-  return (
-    <>
-      <div>{date}</div>
-      {time && (
-        <Text fz="sm" c="dark.6">
-          {`à ${time}`}
-        </Text>
-      )}
-    </>
-  );
-}
+import { PaymentDate } from './date-cell';
 
 /** Minutes since an instant, refreshed every 30 seconds while the page is open. */
 function useMinutesSince(): (instant: string) => number {
@@ -148,13 +134,13 @@ export function PendingOnlinePayments({
                       <Table.Td>{regieNames.get(a.regieCode) ?? a.regieCode}</Table.Td>
                       <Table.Td className="amount">{formatEuro(a.amountCents)}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <InstantCell instant={a.startedAt} />
+                        <PaymentDate instant={a.startedAt} />
                       </Table.Td>
                       <Table.Td data-testid="online-age" style={{ whiteSpace: 'nowrap' }}>
                         {m.age(minutesSince(a.startedAt))}
                       </Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        {a.lockExpiresAt ? <InstantCell instant={a.lockExpiresAt} /> : m.noLock}
+                        {a.lockExpiresAt ? <PaymentDate instant={a.lockExpiresAt} /> : m.noLock}
                       </Table.Td>
                       {mayCheck && (
                         <Table.Td>
@@ -268,7 +254,7 @@ export function PaidOnlinePayments({
               {paid.map((a) => (
                 <Table.Tr key={a.ref} data-online-paid={a.invoiceNumber}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <InstantCell instant={a.paidAt ?? a.finishedAt ?? a.startedAt} />
+                    <PaymentDate instant={a.paidAt ?? a.finishedAt ?? a.startedAt} />
                   </Table.Td>
                   <Table.Td className="code">{a.invoiceNumber}</Table.Td>
                   <Table.Td>{regieNames.get(a.regieCode) ?? a.regieCode}</Table.Td>

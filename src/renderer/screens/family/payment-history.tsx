@@ -37,6 +37,7 @@ import { receiptMessages } from '../../receipts/messages';
 import { ReceiptPanel } from '../../receipts/receipt-panel';
 import { ReceiptViewer } from '../../receipts/receipt-viewer';
 import { historyMessages as m } from './messages';
+import { PaymentDate } from './date-cell';
 import { PaidOnlinePayments } from './online-payments';
 
 interface Props {
@@ -262,21 +263,6 @@ export function PaymentHistory({
         />
       )}
     </section>
-  );
-}
-
-/** "23/11/2026" over "à 00:03": the date column stays narrow enough for the actions. */
-function PaymentDate({ instant }: { instant: string }) {
-  const [date, time] = formatInstant(instant).split(' à ');
-  return (
-    <>
-      <div>{date}</div>
-      {time && (
-        <Text fz="sm" c="dark.6">
-          {`à ${time}`}
-        </Text>
-      )}
-    </>
   );
 }
 
