@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { invoiceState, type InvoiceStatus } from '../../shared/invoice-state';
 import { paymentModes, type PaymentMode } from '../../shared/payment-modes';
 import { readMachineSettings } from '../admin/machine-settings';
+import { enrolledPortalUrl } from '../admin/portal-enrolment';
 import { DomainError } from '../errors';
 import { creditBalances } from '../payments/balances';
 import { CASH_LIMIT_CENTS } from '../payments/rules';
@@ -72,12 +73,16 @@ export interface CouponData {
   accessCode: { code: string; expiresAt: string | null } | null;
 }
 
-/** The family space's public address: the setting, else the portal's address plus /famille. */
+/**
+ * The family space's public address: the setting; else the portal this poste is enrolled with,
+ * plus /famille (the one that will know the code just issued); else the configured portal's.
+ */
 export function familyPortalUrlOf(sqlite: Database.Database): string | null {
   const s = readMachineSettings(sqlite, null);
   const trim = (u: string) => u.replace(/\/+$/, '');
   if (s.familyPortalUrl) return trim(s.familyPortalUrl);
-  if (s.portalUrl) return `${trim(s.portalUrl)}/famille`;
+  const portal = enrolledPortalUrl(sqlite) ?? s.portalUrl;
+  if (portal) return `${trim(portal)}/famille`;
   return null;
 }
 

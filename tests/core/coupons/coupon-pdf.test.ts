@@ -230,6 +230,27 @@ describe('the coupon PDF', () => {
     ]);
   });
 
+  it('sends the family to the portal this poste is enrolled with when no family space is set', async () => {
+    t.sqlite.prepare("DELETE FROM setting WHERE key = 'family_portal_url'").run();
+    t.sqlite
+      .prepare("INSERT INTO setting (key, value) VALUES ('portal_url', 'https://ancien.ville.fr')")
+      .run();
+    t.sqlite
+      .prepare(
+        `INSERT INTO sync_state (id, portal_url, counter_id, poste_code, enrolled_at)
+         VALUES (1, 'https://portail.villetest.fr/', 'c0ffee00-0000-4000-8000-000000000001', 'P01', '2026-03-01T08:00:00Z')`,
+      )
+      .run();
+    const { bytes } = await issue();
+    const text = normalizeSpaces((await extractPdfText(bytes)).text.replace(/\n/g, ' '));
+    expect(text).toContain('https://portail.villetest.fr/famille');
+    expect(text).not.toContain('ancien.ville.fr');
+    const matrices = symbolGroups((await pageContents(bytes))[0] ?? '').filter((g) => !isLinear(g));
+    expect(decodeQr(qrMatrix(matrices[0]!))).toBe(
+      'https://portail.villetest.fr/famille/activation?famille=F00001',
+    );
+  });
+
   it('refuses a coupon when nothing is due, or for an unknown family or régie, in French', async () => {
     const token = await t.login('controleur');
     t.sqlite.prepare("UPDATE invoice SET status = 'annulee' WHERE id = ?").run(IDS.invMartin);
