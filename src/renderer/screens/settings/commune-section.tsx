@@ -1,11 +1,12 @@
 // "Commune": the identity every document prints, for a commune without a portal. An empty
 // commune starts as « Commune à configurer »: the tab says so until it is filled in. The
 // régisseur saves; the core refuses on a poste enrolled to a portal and says why.
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Alert, Button, Group, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import type { CommuneIdentity, Input, SettingsView } from '../../../shared/contract';
 import { useGuichet } from '../../guichet-context';
 import { settingsMessages as m } from './messages';
+import { useSettingsDraft } from './use-settings-draft';
 
 const cm = m.commune;
 
@@ -39,19 +40,8 @@ interface Props {
 
 export function CommuneSection({ commune, editable, onSaved }: Props) {
   const { call } = useGuichet();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(commune));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const field = (key: keyof Draft) => ({
-    value: draft[key],
-    disabled: !editable,
-    onChange: (e: { currentTarget: { value: string } }) => {
-      const value = e.currentTarget.value;
-      setDraft((d) => ({ ...d, [key]: value }));
-      setDone(null);
-    },
-  });
+  const { draft, setDraft, saving, setSaving, error, setError, done, setDone, field } =
+    useSettingsDraft<Draft>(() => draftOf(commune), editable);
 
   async function save(e: FormEvent) {
     e.preventDefault();

@@ -1,6 +1,6 @@
 // "Ce poste": the settings of this machine. Fields are text while typed; on saving, only what
 // differs from the loaded settings is sent, and the core's French refusal is shown as it is.
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import {
   Alert,
   Button,
@@ -21,6 +21,7 @@ import {
 import { useGuichet } from '../../guichet-context';
 import { changesOf, draftOf, type MachineDraft as Draft } from './machine-draft';
 import { settingsMessages as m } from './messages';
+import { useSettingsDraft } from './use-settings-draft';
 
 const mm = m.machine;
 
@@ -37,20 +38,8 @@ interface Props {
 
 export function MachineSection({ settings, editable, onSaved }: Props) {
   const { call } = useGuichet();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  const field = (key: keyof Draft) => ({
-    value: draft[key],
-    disabled: !editable,
-    onChange: (e: { currentTarget: { value: string } }) => {
-      const value = e.currentTarget.value;
-      setDraft((d) => ({ ...d, [key]: value }));
-      setDone(null);
-    },
-  });
+  const { draft, setDraft, saving, setSaving, error, setError, done, setDone, field } =
+    useSettingsDraft<Draft>(() => draftOf(settings), editable);
 
   async function save(e: FormEvent) {
     e.preventDefault();
