@@ -14,6 +14,7 @@ import { journalHandlers } from './journal/handlers';
 import { onlineHandlers } from './online/handlers';
 import { paymentHandlers } from './payments/handlers';
 import { reportHandlers } from './reports/handlers';
+import { setupHandlers } from './setup/handlers';
 import { syncHandlers } from './sync/handlers';
 import { systemHandlers } from './system/handlers';
 import { tillHandlers } from './till/handlers';
@@ -34,4 +35,5 @@ export const handlers: HandlerGroup<HandlerName> = {
   ...importHandlers,
   ...bankHandlers,
   ...onlineHandlers,
+  ...setupHandlers,
 };

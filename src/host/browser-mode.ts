@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import type { SeedKind } from '../core/demo/seed';
 import { startHost, type RunningHost } from './server';
 import { defaultWebDir, ensureWebBuild, repoRoot, webBuildIsStale } from './web-build';
 
@@ -12,23 +13,32 @@ export const DEFAULT_PORT = 8787;
 export interface BrowserModeOptions {
   port: number;
   dataDir: string;
-  empty: boolean;
+  /** What a new database starts with: the demo commune unless asked otherwise. */
+  seed: SeedKind;
   open: boolean;
 }
+
+const seedKinds: readonly SeedKind[] = ['demo', 'empty', 'none'];
+const isSeedKind = (v: string): v is SeedKind => seedKinds.some((k) => k === v);
 
 export const browserModeText = {
   badPort: (v: string) =>
     `Port invalide : « ${v} ». Donnez un nombre entre 0 et 65535 (0 = port libre au hasard).`,
   address: (url: string) => `Guichet (mode navigateur) : ${url}`,
+  badSeed: (v: string) => `Valeur de --seed inconnue : « ${v} ». Choisissez demo, empty ou none.`,
+  seedAndEmpty: 'Choisissez --empty ou --seed, pas les deux.',
   openFailed: 'Le navigateur n’a pas pu être ouvert : ouvrez l’adresse ci-dessus vous-même.',
   building: 'Construction de l’interface web…',
   stopping: 'Arrêt de Guichet',
   usage:
-    'Usage : tsx src/host/cli.ts [--port 8787] [--data .data] [--empty] [--no-open]\n' +
-    '  --port N    port d’écoute sur 127.0.0.1 (0 = port libre au hasard)\n' +
-    '  --data DIR  dossier des données (base SQLite, sauvegardes)\n' +
-    '  --empty     commune vide au lieu de la commune de démonstration\n' +
-    '  --no-open   ne pas ouvrir le navigateur',
+    'Usage : tsx src/host/cli.ts [--port 8787] [--data .data] [--seed demo|empty|none] [--no-open]\n' +
+    '  --port N      port d’écoute sur 127.0.0.1 (0 = port libre au hasard)\n' +
+    '  --data DIR    dossier des données (base SQLite, sauvegardes)\n' +
+    '  --seed demo   base neuve : commune de démonstration (par défaut)\n' +
+    '  --seed empty  base neuve : « Commune à configurer » et un compte régisseur\n' +
+    '  --seed none   base neuve vide : écran de mise en service, comme l’application installée\n' +
+    '  --empty       comme --seed empty\n' +
+    '  --no-open     ne pas ouvrir le navigateur',
 };
 
 export class UsageError extends Error {}
@@ -56,6 +66,7 @@ export function parseBrowserModeArgs(argv: readonly string[]): BrowserModeOption
         port: { type: 'string' },
         data: { type: 'string' },
         empty: { type: 'boolean', default: false },
+        seed: { type: 'string' },
         'no-open': { type: 'boolean', default: false },
         // Accepted so that `npm start -- --browser` can pass its own flags through.
         browser: { type: 'boolean', default: false },
@@ -74,10 +85,13 @@ export function parseBrowserModeArgs(argv: readonly string[]): BrowserModeOption
   if (!/^\d+$/.test(rawPort) || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(browserModeText.badPort(rawPort));
   }
+  if (values.seed !== undefined && values.empty) throw new UsageError(browserModeText.seedAndEmpty);
+  const seed = values.empty ? 'empty' : (values.seed ?? 'demo');
+  if (!isSeedKind(seed)) throw new UsageError(browserModeText.badSeed(seed));
   return {
     port,
     dataDir: path.resolve(values.data ?? path.join(repoRoot, '.data')),
-    empty: values.empty,
+    seed,
     open: !values['no-open'],
   };
 }
@@ -108,7 +122,7 @@ export async function runBrowserMode(opts: BrowserModeOptions): Promise<RunningH
   const host = await startHost({
     port: opts.port,
     dataDir: opts.dataDir,
-    seed: opts.empty ? 'empty' : 'demo',
+    seed: opts.seed,
     webDir: defaultWebDir,
     logger,
   });

@@ -231,7 +231,9 @@ async function onReady(): Promise<void> {
   try {
     core = await openCore({
       dbFile: paths.dbFile,
-      seed: 'demo',
+      // A development run starts on the demo commune; an installation starts empty, and the
+      // window then asks for the commune, the poste and the régisseur (« Mise en service »).
+      seed: app.isPackaged ? 'none' : 'demo',
       backupDir: paths.backupDir,
       migrationsDir: paths.migrationsDir,
       nativeBinding: paths.sqliteBinding,

@@ -1,20 +1,25 @@
 // Start-up and the frame of every screen: pick the transport, read the commune's status, then
-// show the login screen or the workspace, with the demo banner above everything and the lock
-// screen over the workspace when the session is locked.
+// show the first start's setup (a new installation), the login screen or the workspace, with
+// the demo banner above everything and the lock screen over the workspace when the session is
+// locked.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Center, Container, Loader, Stack, Text } from '@mantine/core';
 import { createClient, type Client } from '../shared/client';
-import type { AppStatus } from '../shared/contract';
+import type { AppStatus, SetupDone } from '../shared/contract';
 import { DemoBanner } from './components/demo-banner';
 import { GuichetProvider, useGuichet } from './guichet-context';
 import { appMessages } from './messages';
 import { LockScreen } from './screens/lock/lock-screen';
 import { LoginScreen } from './screens/login/login-screen';
+import { SetupScreen } from './screens/setup/setup-screen';
+import { setupMessages } from './screens/setup/messages';
 import { pickTransport } from './transport';
 import { Workspace } from './workspace';
 
 type Boot =
-  { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; status: AppStatus };
+  | { kind: 'loading' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'ready'; status: AppStatus; setupNeeded: boolean };
 
 function createAppClient(): { client: Client } | { message: string } {
   const choice = pickTransport();
@@ -27,15 +32,21 @@ export function App() {
     'message' in setup ? { kind: 'failed', message: setup.message } : { kind: 'loading' },
   );
   const [attempt, setAttempt] = useState(0);
+  // What the first start's setup created, for the login screen that follows it.
+  const [setupDone, setSetupDone] = useState<SetupDone | null>(null);
 
   useEffect(() => {
     if (!('client' in setup)) return;
     let cancelled = false;
-    void setup.client.send('system.status', {}).then((r) => {
+    // A new installation has no commune and no agent yet: the setup screen comes first.
+    void Promise.all([
+      setup.client.send('system.status', {}),
+      setup.client.send('setup.status', {}),
+    ]).then(([r, s]) => {
       if (cancelled) return;
-      setBoot(
-        r.ok ? { kind: 'ready', status: r.value } : { kind: 'failed', message: r.error.message },
-      );
+      if (!r.ok) return setBoot({ kind: 'failed', message: r.error.message });
+      if (!s.ok) return setBoot({ kind: 'failed', message: s.error.message });
+      setBoot({ kind: 'ready', status: r.value, setupNeeded: s.value.needed });
     });
     return () => {
       cancelled = true;
@@ -81,12 +92,27 @@ export function App() {
       status={boot.status}
       sessionExpiredMessage={appMessages.sessionExpired}
     >
-      <Shell />
+      <Shell
+        setupNeeded={boot.setupNeeded}
+        setupDone={setupDone}
+        onSetupDone={(done) => {
+          // The commune and the poste code are new: read the status again before the login.
+          setSetupDone(done);
+          setBoot({ kind: 'loading' });
+          setAttempt((n) => n + 1);
+        }}
+      />
     </GuichetProvider>
   );
 }
 
-function Shell() {
+interface ShellProps {
+  setupNeeded: boolean;
+  setupDone: SetupDone | null;
+  onSetupDone(done: SetupDone | null): void;
+}
+
+function Shell({ setupNeeded, setupDone, onSetupDone }: ShellProps) {
   const { status, session, locked } = useGuichet();
   useEffect(() => {
     const commune = status.commune?.name;
@@ -104,8 +130,15 @@ function Shell() {
           </div>
           {locked && <LockScreen session={session} />}
         </>
+      ) : setupNeeded ? (
+        <SetupScreen onDone={onSetupDone} />
       ) : (
-        <LoginScreen />
+        <LoginScreen
+          initialLogin={setupDone?.login}
+          welcome={
+            setupDone ? setupMessages.welcome(setupDone.communeName, setupDone.posteCode) : null
+          }
+        />
       )}
     </>
   );

@@ -10,7 +10,7 @@ describe('browser-mode flags', () => {
     expect(parseBrowserModeArgs([])).toEqual({
       port: DEFAULT_PORT,
       dataDir: path.join(repoRoot, '.data'),
-      empty: false,
+      seed: 'demo',
       open: true,
     });
   });
@@ -21,10 +21,23 @@ describe('browser-mode flags', () => {
     ).toEqual({
       port: 0,
       dataDir: '/tmp/x',
-      empty: true,
+      seed: 'empty',
       open: false,
     });
     expect(parseBrowserModeArgs(['--browser', '--port=9000']).port).toBe(9000);
+  });
+
+  it('reads --seed: none opens an empty database on the setup screen, as the installed app', () => {
+    expect(parseBrowserModeArgs(['--seed', 'none']).seed).toBe('none');
+    expect(parseBrowserModeArgs(['--seed=empty']).seed).toBe('empty');
+    expect(parseBrowserModeArgs(['--seed', 'demo', '--browser']).seed).toBe('demo');
+    expect(() => parseBrowserModeArgs(['--seed', 'vide'])).toThrow(UsageError);
+    expect(() => parseBrowserModeArgs(['--seed', 'vide'])).toThrow(
+      'Valeur de --seed inconnue : « vide ». Choisissez demo, empty ou none.',
+    );
+    expect(() => parseBrowserModeArgs(['--seed', 'none', '--empty'])).toThrow(
+      'Choisissez --empty ou --seed, pas les deux.',
+    );
   });
 
   it('refuses a bad port or an unknown flag in French', () => {

@@ -39,16 +39,30 @@ function posteCodeFromEnv(): string {
   return code && /^[A-Z0-9]{2,8}$/.test(code) ? code : 'P01';
 }
 
-function ensurePoste(sqlite: Database.Database, createdAt: string): void {
+/**
+ * Gives the database its poste: the poste_code setting (kept when already set, else the one
+ * asked for, else GUICHET_POSTE_CODE or P01) and its row in the poste table, named as asked
+ * when the code is the one asked for, else as the demo names it. Returns the code in force. Also used by the first start's setup.
+ */
+export function ensurePoste(
+  sqlite: Database.Database,
+  createdAt: string,
+  wanted?: { code: string; name: string },
+): string {
   let code = getSetting(sqlite, 'poste_code');
   if (!code) {
-    code = posteCodeFromEnv();
+    code = wanted?.code ?? posteCodeFromEnv();
     setSetting(sqlite, 'poste_code', code);
   }
   const known = demoPostes.find((p) => p.code === code);
   sqlite
     .prepare('INSERT OR IGNORE INTO poste (code, name, created_at) VALUES (?, ?, ?)')
-    .run(code, known?.name ?? `Poste ${code}`, createdAt);
+    .run(
+      code,
+      (wanted?.code === code ? wanted.name : null) ?? known?.name ?? `Poste ${code}`,
+      createdAt,
+    );
+  return code;
 }
 
 /**

@@ -89,6 +89,8 @@ export function summarize(kind: string, p: Record<string, unknown>): string {
       return p.scope === 'regie'
         ? `Configuration de la régie ${str(p.regieCode)} modifiée`
         : `Configuration du poste ${str(p.posteCode)} modifiée`;
+    case 'mise_en_service':
+      return `Mise en service : commune ${str(p.communeName)}, poste ${str(p.posteCode)}, régisseur titulaire « ${str(p.login)} »`;
     case 'export':
       return `Édition « ${reportKindLabels[str(p.report) as ReportKind] ?? str(p.report)} » (${str(p.format).toUpperCase()}) : ${num(p.rows)} ligne(s)`;
     case 'sauvegarde':

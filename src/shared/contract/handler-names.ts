@@ -83,4 +83,6 @@ export const handlerNameList = [
   'online.resolveOverpayment',
   'online.familyPayments',
   'online.recheck',
+  'setup.status',
+  'setup.initialize',
 ] as const satisfies readonly HandlerName[];

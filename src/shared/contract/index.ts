@@ -11,6 +11,7 @@ import { journalContract } from './journal';
 import { onlineContract } from './online';
 import { paymentsContract } from './payments';
 import { reportsContract } from './reports';
+import { setupContract } from './setup';
 import { syncContract } from './sync';
 import { systemContract } from './system';
 import { tillContract } from './till';
@@ -28,6 +29,7 @@ export * from './journal';
 export * from './online';
 export * from './payments';
 export * from './reports';
+export * from './setup';
 export * from './sync';
 export * from './system';
 export * from './till';
@@ -50,6 +52,7 @@ export const contract = {
   ...importsContract,
   ...bankContract,
   ...onlineContract,
+  ...setupContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -85,6 +85,8 @@ const expected: Record<HandlerName, 'public' | Permission> = {
   'online.resolveOverpayment': 'validate',
   'online.familyPayments': 'read',
   'online.recheck': 'collect',
+  'setup.status': 'public',
+  'setup.initialize': 'public',
 };
 
 const writing: readonly (Permission | 'public')[] = [

@@ -18,9 +18,16 @@ import { useGuichet } from '../../guichet-context';
 import { appMessages } from '../../messages';
 import { loginMessages as m } from './messages';
 
-export function LoginScreen() {
+interface Props {
+  /** The login to propose, e.g. the régisseur's right after the first start's setup. */
+  initialLogin?: string | undefined;
+  /** Shown above the fields until the first attempt, e.g. after the setup. */
+  welcome?: string | null;
+}
+
+export function LoginScreen({ initialLogin, welcome = null }: Props = {}) {
   const { status, call, loggedIn, notice } = useGuichet();
-  const [login, setLogin] = useState('');
+  const [login, setLogin] = useState(initialLogin ?? '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -63,6 +70,11 @@ export function LoginScreen() {
                   {notice}
                 </Alert>
               )}
+              {welcome && !notice && !error && (
+                <Alert color="green" variant="outline" role="status" data-testid="login-welcome">
+                  {welcome}
+                </Alert>
+              )}
               <TextInput
                 label={m.login}
                 value={login}
@@ -70,7 +82,7 @@ export function LoginScreen() {
                 autoComplete="username"
                 autoCapitalize="none"
                 spellCheck={false}
-                autoFocus
+                autoFocus={!initialLogin}
                 required
               />
               <PasswordInput
@@ -78,6 +90,8 @@ export function LoginScreen() {
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
                 autoComplete="current-password"
+                // With the login already filled in, the password is what is left to type.
+                autoFocus={Boolean(initialLogin)}
                 required
               />
               {error && (
