@@ -2,8 +2,6 @@
 // and the till already use. Each has a default; what is returned is always complete. The idle
 // lock and the till's figures are read through the functions their modules use, so there is
 // one source for each value.
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
   receiptFormats,
@@ -14,7 +12,6 @@ import {
 import { DEFAULT_ACCESS_CODE_DAYS } from '../../shared/access-code-format';
 import { idleLockSeconds } from '../auth/handlers';
 import { missingWorkingDays } from '../bank/views';
-import { DomainError } from '../errors';
 import { getSetting } from '../settings';
 import { ceilingWarnPercent, toleranceCents } from '../till/config';
 
@@ -107,34 +104,6 @@ export function storedValue<K extends keyof MachineSettingsUpdate>(
   if (value === null) return null;
   if (typeof value === 'boolean') return value ? '1' : '0';
   return String(value);
-}
-
-/**
- * A backup folder must be usable before it is accepted: an absolute path for this system,
- * creatable and writable (a probe file is written and removed). The shared schema has already
- * refused network paths.
- */
-export function checkBackupDir(dir: string): void {
-  const absolute =
-    process.platform === 'win32' ? /^[A-Za-z]:[\\/]/.test(dir) : path.posix.isAbsolute(dir);
-  if (!absolute) {
-    throw new DomainError(
-      'VALIDATION',
-      `Le dossier des sauvegardes doit être un chemin complet de cet ordinateur (reçu : « ${dir} »). Rien n’a été modifié.`,
-    );
-  }
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    const probe = path.join(dir, `.guichet-essai-${process.pid}`);
-    writeFileSync(probe, 'essai');
-    rmSync(probe, { force: true });
-  } catch (e) {
-    throw new DomainError(
-      'VALIDATION',
-      `Le dossier des sauvegardes « ${dir} » ne peut pas être créé ou n’accepte pas l’écriture (${(e as NodeJS.ErrnoException).code ?? 'erreur'}). Choisissez un dossier local où la session Windows peut écrire. Rien n’a été modifié.`,
-    );
-  }
 }
 
 const secretKey = /(secret|token|password|passwd|mot_de_passe|motdepasse|cle|key|api|jeton)/i;

@@ -16,8 +16,8 @@ import { requireSession, type HandlerContext } from '../context';
 import { notFound } from '../errors';
 import { appendJournal } from '../journal/chain';
 import { getSetting, setSetting } from '../settings';
+import { checkBackupDir, systemBackupFolderDeps, type BackupFolderDeps } from './backup-folder';
 import {
-  checkBackupDir,
   machineSettingKeys,
   posteCodeOf,
   readMachineSettings,
@@ -107,7 +107,10 @@ export function readCommune(sqlite: Database.Database): CommuneIdentity {
   };
 }
 
-export function settingsView(sqlite: Database.Database, rt: AdminRuntime): SettingsView {
+export function settingsView(
+  sqlite: Database.Database,
+  rt: Pick<AdminRuntime, 'defaultBackupDir'>,
+): SettingsView {
   return {
     machine: readMachineSettings(sqlite, rt.defaultBackupDir),
     regies: readRegies(sqlite),
@@ -121,13 +124,22 @@ interface Change {
   new: unknown;
 }
 
-export function updateMachineSettings(
+export async function updateMachineSettings(
   ctx: HandlerContext,
-  rt: AdminRuntime,
+  rt: Pick<AdminRuntime, 'defaultBackupDir'>,
   args: MachineSettingsUpdate,
-): SettingsView {
+  folders: BackupFolderDeps = systemBackupFolderDeps(),
+): Promise<SettingsView> {
   const session = requireSession(ctx);
   const sqlite = ctx.sqlite;
+  // Checked first, before anything is read for the update: asking Windows about a drive takes a
+  // moment, and the values compared below must be those of after that wait. A folder already
+  // in the settings is not checked again, so that saving the other settings neither waits for
+  // PowerShell nor fails because a backup disk is unplugged today.
+  const backupDir = args.backupDir;
+  if (backupDir && backupDir !== getSetting(sqlite, machineSettingKeys.backupDir)) {
+    await checkBackupDir(backupDir, folders);
+  }
   const posteCode = posteCodeOf(sqlite);
   const current = readMachineSettings(sqlite, rt.defaultBackupDir);
   const writes: { key: string; value: string | null }[] = [];
@@ -147,9 +159,6 @@ export function updateMachineSettings(
       changes.push({ key, old: before, new: requested });
     }
   }
-  const backupDir = args.backupDir;
-  if (backupDir) checkBackupDir(backupDir);
-
   if (writes.length > 0) {
     sqlite.transaction(() => {
       for (const w of writes) {
