@@ -2,10 +2,16 @@
 // Electron is an optional dependency: npm silently drops it when its binary cannot be
 // downloaded, and a half-installed package may resolve while its binary is missing, so both
 // are checked before choosing.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import {
+  checkLocalElectronBuild,
+  installedElectronVersion,
+  nativeText,
+  nodeBuildProblem,
+} from './native-build';
 import { UsageError, parseBrowserModeArgs, runBrowserMode } from '../src/host/browser-mode';
 import { repoRoot } from '../src/host/web-build';
 
@@ -33,7 +39,41 @@ function electronBinary(): string | null {
   }
 }
 
+/**
+ * Makes sure out/native/electron holds better-sqlite3 built for the installed Electron on this
+ * system, rebuilding it when not: after an Electron upgrade the old module would otherwise fail
+ * inside the core with a message about module versions. False when the rebuild failed.
+ */
+function ensureElectronSqlite(): boolean {
+  const electron = installedElectronVersion(repoRoot);
+  // electronBinary() found the package a moment ago; an unreadable version is left to Electron.
+  if (!electron) return true;
+  const verdict = checkLocalElectronBuild(repoRoot, electron);
+  if (verdict.ok) return true;
+  process.stdout.write(`${nativeText.rebuilding(verdict.message, electron)}\n`);
+  const require = createRequire(import.meta.url);
+  const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
+  const run = spawnSync(
+    process.execPath,
+    [tsx, path.join(repoRoot, 'scripts', 'rebuild-electron.ts')],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
+  return run.status === 0 && checkLocalElectronBuild(repoRoot, electron).ok;
+}
+
+/**
+ * Browser mode loads Node's build from node_modules. One compiled for another Node (after
+ * switching Node versions, or an Electron build copied there by hand) would fail in openCore with
+ * a stack; this says which command to run instead.
+ */
+async function checkNodeSqlite(): Promise<void> {
+  const { default: Database } = await import('better-sqlite3');
+  const problem = nodeBuildProblem(() => new Database(':memory:').close());
+  if (problem) throw new Error(problem);
+}
+
 function runElectron(): void {
+  if (!ensureElectronSqlite()) throw new Error(nativeText.rebuildFailed);
   const require = createRequire(import.meta.url);
   const cli = path.join(
     path.dirname(require.resolve('electron-vite/package.json')),
@@ -70,6 +110,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
   }
+  await checkNodeSqlite();
   await runBrowserMode(options);
 }
 
