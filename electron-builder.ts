@@ -6,8 +6,25 @@
 // better-sqlite3 is rebuilt for Electron by `npm run rebuild:electron` into out/native and
 // shipped beside app.asar (extraResources), never inside it: Node cannot load a .node file from
 // an archive. npmRebuild stays off so that the Node build used by the tests is never replaced.
-import type { Configuration } from 'electron-builder';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+// electron-builder exports the context given to beforePack and afterPack under one name.
+import type { AfterPackContext as PackContext, Configuration } from 'electron-builder';
+import { assertPackagedBuild } from './scripts/native-build';
+import { packagesOnlyNeededBy, readPackageLock } from './scripts/package-graph';
 import { electronFuses } from './src/main/fuses';
+
+const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Refuses to pack unless out/native/electron holds better-sqlite3 built for the installer's
+ * system and processor (win32/x64) and for the installed Electron. `npm run rebuild:electron`
+ * builds for the machine it runs on, so on Linux it yields a Linux module: shipped, it would
+ * stop every counter at start-up with a message only a developer understands.
+ */
+export function beforePack(context: Pick<PackContext, 'electronPlatformName' | 'arch'>) {
+  assertPackagedBuild(repoRoot, { platform: context.electronPlatformName, arch: context.arch });
+}
 
 /**
  * Where the published installers and latest.yml will be served. Each installation reads its own
@@ -41,6 +58,33 @@ export const RENDERER_ONLY_PACKAGES = [
   '@fastify',
 ] as const;
 
+/** The central portal's packages (PostgreSQL, its in-process test database, mail). */
+export const PORTAL_ONLY_PACKAGES = ['pg', '@electric-sql/pglite', 'nodemailer'] as const;
+
+/** Every package left out of app.asar by name; a scope (`@mantine`) stands for all of its own. */
+export const LEFT_OUT_PACKAGES: readonly string[] = [
+  ...RENDERER_ONLY_PACKAGES,
+  ...PORTAL_ONLY_PACKAGES,
+];
+
+const leftOut = (name: string): boolean =>
+  LEFT_OUT_PACKAGES.some((p) => name === p || name.startsWith(`${p}/`));
+
+/**
+ * What the packages left out need and nothing else does (fastify's router, pg's protocol,
+ * React's scheduler...), from package-lock.json: electron-builder copies every production
+ * dependency with its own dependencies, so leaving out a package alone would still ship them.
+ */
+export function leftOutDependencies(root: string = repoRoot): string[] {
+  const lock = readPackageLock(root);
+  const declared = Object.keys(lock.packages['']?.dependencies ?? {});
+  return packagesOnlyNeededBy(
+    lock,
+    declared.filter(leftOut),
+    declared.filter((d) => !leftOut(d)),
+  ).filter((name) => !leftOut(name));
+}
+
 export default {
   appId: 'fr.guichet.caisse',
   productName: 'Guichet',
@@ -50,7 +94,8 @@ export default {
     'out/preload/**',
     'out/renderer/**',
     'package.json',
-    ...RENDERER_ONLY_PACKAGES.map((p) => `!node_modules/${p}/**`),
+    ...LEFT_OUT_PACKAGES.map((p) => `!node_modules/${p}/**`),
+    ...leftOutDependencies().map((p) => `!node_modules/${p}/**`),
     // Node's build of better-sqlite3 (never loaded: the app passes the Electron build to
     // `nativeBinding`) and its C sources.
     '!node_modules/better-sqlite3/build/**',
@@ -63,6 +108,7 @@ export default {
     { from: 'resources/fonts', to: 'fonts' },
   ],
   npmRebuild: false,
+  beforePack,
   electronFuses,
   publish: [{ provider: 'generic', url: updateFeedUrl }],
   win: {

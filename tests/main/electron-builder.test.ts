@@ -2,8 +2,9 @@
 // configuration; the installer is NSIS, per machine, with its include that opens the data folder
 // to the Users group; better-sqlite3's Electron build, the migrations and the fonts land where
 // the application looks for them; installers are named for differential updates; the feed comes
-// from the environment at build time; and the packages left out of app.asar are really unused
-// by the main process.
+// from the environment at build time; and the packages left out of app.asar (the interface's,
+// the portal's, and what only they need) are really unused by the main process as
+// built in out/main.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config';
@@ -12,9 +13,13 @@ import type { Configuration } from 'electron-builder';
 import { describe, expect, it, vi } from 'vitest';
 import config, {
   ARTIFACT_NAME,
+  LEFT_OUT_PACKAGES,
+  PORTAL_ONLY_PACKAGES,
   RENDERER_ONLY_PACKAGES,
   UPDATE_FEED_ENV,
+  leftOutDependencies,
 } from '../../electron-builder';
+import { dependencyClosure, readPackageLock, topLevelName } from '../../scripts/package-graph';
 import { appPaths } from '../../src/main/app-paths';
 import { WINDOWS_DATA_FOLDER } from '../../src/main/data-location';
 import { electronFuses } from '../../src/main/fuses';
@@ -120,7 +125,7 @@ describe('electron-builder configuration', () => {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?:from|import\()\s*'([^.'][^']*)'/g)) imported.add(m[1]!);
     }
-    for (const pkg of RENDERER_ONLY_PACKAGES) {
+    for (const pkg of LEFT_OUT_PACKAGES) {
       const users = [...imported].filter((s) => s === pkg || s.startsWith(`${pkg}/`));
       expect(users, pkg).toEqual([]);
       expect(config.files, pkg).toContain(`!node_modules/${pkg}/**`);
@@ -128,7 +133,58 @@ describe('electron-builder configuration', () => {
     // And the ones it does import stay in.
     for (const needed of ['better-sqlite3', 'pino', 'pdf-lib', 'zod', 'electron-updater']) {
       expect(imported.has(needed), needed).toBe(true);
-      expect(RENDERER_ONLY_PACKAGES as readonly string[]).not.toContain(needed);
+      expect(LEFT_OUT_PACKAGES).not.toContain(needed);
+    }
+  });
+
+  /** Whether one of the configuration's `!node_modules/<p>/**` patterns leaves `name` out. */
+  const excluded = (name: string): boolean =>
+    config.files.some((f) => {
+      const m = /^!node_modules\/(.+)\/\*\*$/.exec(f);
+      return m !== null && (name === m[1] || name.startsWith(`${m[1]}/`));
+    });
+
+  it('leaves out the portal’s packages and what only they need', () => {
+    for (const pkg of [...RENDERER_ONLY_PACKAGES, ...PORTAL_ONLY_PACKAGES]) {
+      expect(excluded(pkg), pkg).toBe(true);
+    }
+    expect(PORTAL_ONLY_PACKAGES).toEqual(['pg', '@electric-sql/pglite', 'nodemailer']);
+    // Their own dependencies go with them: pg's protocol, fastify's router, React's scheduler.
+    const deps = leftOutDependencies();
+    for (const dep of ['pg-protocol', 'pg-pool', 'find-my-way', 'avvio', 'prop-types']) {
+      expect(deps, dep).toContain(dep);
+      expect(excluded(dep), dep).toBe(true);
+    }
+  });
+
+  // What the built main process really loads, read from out/main (npx electron-vite build).
+  const built = existsSync(path.join('out', 'main', 'index.js'));
+  it.skipIf(!built)('keeps every package out/main imports, with all it needs', () => {
+    const imported = new Set<string>();
+    for (const name of readdirSync(path.join('out', 'main'))) {
+      if (!name.endsWith('.js')) continue;
+      const text = readFileSync(path.join('out', 'main', name), 'utf8');
+      const specifiers = text.matchAll(
+        /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)["']([^"'.][^"']*)["']/gm,
+      );
+      for (const [, spec] of specifiers) {
+        if (spec!.startsWith('node:') || spec === 'electron') continue;
+        const parts = spec!.split('/');
+        imported.add(spec!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+      }
+    }
+    // The engine's own packages must be among them, or the scan above has stopped working.
+    for (const needed of ['better-sqlite3', 'drizzle-orm', 'pino', 'pdf-lib', 'electron-updater']) {
+      expect(imported.has(needed), needed).toBe(true);
+    }
+    const lock = readPackageLock('.');
+    const needed = [...dependencyClosure(lock, [...imported])]
+      .map(topLevelName)
+      .filter((n): n is string => n !== null);
+    expect(needed.length).toBeGreaterThan(imported.size);
+    for (const name of needed) expect(excluded(name), name).toBe(false);
+    for (const pkg of PORTAL_ONLY_PACKAGES) {
+      expect(imported.has(pkg), pkg).toBe(false);
     }
   });
 });
