@@ -69,9 +69,12 @@ export interface CoreOptions {
 
 export interface SyncOptions {
   /**
-   * Where the poste's portal secret is kept, outside the database. Default: a 0600 file
+   * Where the poste's portal secret is kept, outside the database. Default: a file
    * <database>.sync-secret.json beside a file database, memory for ':memory:'. The Electron
-   * shell passes a safeStorage-backed store.
+   * shell uses that default too, so on a counter the secret sits in %ProgramData%\Guichet
+   * beside the database: the 0600 mode means little on Windows, where the file takes the
+   * folder's rights, and any local user who can read the data folder can read the secret. It
+   * is kept out of the database so that a backup or an incident report never carries it.
    */
   secretStore?: SecretStore;
   /** Between two runs when all goes well (default 15 s). */
