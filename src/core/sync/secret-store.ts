@@ -1,8 +1,10 @@
 // Where this poste's portal credentials live. The secret signs every request to the portal, so
 // it is kept OUTSIDE the database: a copy of the database (a backup sent for an incident, a
-// stolen disk image of the data folder alone) must not be able to sign anything. The Electron
-// shell plugs safeStorage in through this interface; browser mode and tests use a 0600 file
-// beside the database.
+// stolen disk image of the data folder alone) must not be able to sign anything. Every mode
+// uses a file beside the database (0600 where the system honours it). Electron's safeStorage is
+// not used: on Windows it is DPAPI in the scope of the Windows user, and a counter is shared by
+// several agents' sessions, each of which must be able to sync; the file is protected by the
+// data folder's rights instead (README, « Où sont les données »).
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { CounterCredentials } from '../../shared/sync/signing';
 
