@@ -37,11 +37,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: path.join(root, 'out', 'main'),
-      // The backup verification runs in a worker thread (src/core/admin/backup-verify.ts), which
-      // loads out/main/verify-worker.js, beside index.js and the shared chunks.
+      // The core runs in its own process (src/main/core-process/), started from
+      // out/main/core-process.js; the backup verification runs in a worker thread
+      // (src/core/admin/backup-verify.ts), which loads out/main/verify-worker.js. Both sit beside
+      // index.js and the shared chunks.
       lib: {
         entry: {
           index: path.join(root, 'src', 'main', 'index.ts'),
+          'core-process': path.join(root, 'src', 'main', 'core-process', 'entry.ts'),
           'verify-worker': path.join(root, 'src', 'core', 'admin', 'verify-worker.ts'),
         },
       },

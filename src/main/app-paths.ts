@@ -19,6 +19,8 @@ export interface ElectronLocations {
 export interface AppPaths {
   rendererDir: string;
   preloadFile: string;
+  /** The core's process entry (core-process/entry.ts, built beside the main process). */
+  coreEntry: string;
   migrationsDir: string;
   /** better-sqlite3 built for Electron's ABI; see scripts/rebuild-electron.ts. */
   sqliteBinding: string;
@@ -47,6 +49,7 @@ export function appPaths(loc: ElectronLocations): AppPaths {
   return {
     rendererDir: path.join(out, 'renderer'),
     preloadFile: path.join(out, 'preload', 'index.cjs'),
+    coreEntry: path.join(out, 'main', 'core-process.js'),
     migrationsDir: resources
       ? path.join(resources, 'migrations')
       : path.join(loc.appPath, 'migrations'),

@@ -1,7 +1,9 @@
 // The Electron shell: one window showing the interface from app://guichet/, and IPC wiring from
-// that window to the core and to the shell's own services (printing, the log, updates). Every
-// decision that can be made without Electron lives in the modules imported below, where tests
-// check it; this file only connects them to Electron's objects, in the order Electron requires.
+// that window to the core and to the shell's own services (printing, the log, updates). The core
+// itself runs in its own utility process (core-process/), so that no handler, however long,
+// holds up this process, which draws and moves the window. Every decision that can be made
+// without Electron lives in the modules imported below, where tests check it; this file only
+// connects them to Electron's objects, in the order Electron requires.
 import { existsSync } from 'node:fs';
 import {
   app,
@@ -11,21 +13,22 @@ import {
   protocol,
   session,
   shell,
+  utilityProcess,
   type Session,
   type WebContents,
 } from 'electron';
 import pino, { type Logger } from 'pino';
-import { openCore, type Core } from '../core/core';
-import { DomainError } from '../core/errors';
 import { handlerNames } from '../shared/contract';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, serveAppRequest } from './app-protocol';
 import { appPaths, devRendererUrl } from './app-paths';
+import { CoreStartError, startCoreProcess, type RemoteCore } from './core-process/client';
+import { forkUtilityCore } from './core-process/electron-child';
 import { devContentSecurityPolicy } from './csp';
 import { systemDataDirProbe } from './data-dir-probe';
 import { checkDataDir, chooseDataDir, sessionDataDir, type DataDirInput } from './data-location';
 import { isInternalNavigation, originOf, vetExternalUrl } from './external-url';
 import { createIpcDispatcher, registerIpcHandlers, type TrustedWindow } from './ipc-guard';
-import { openRotatingLog } from './log-file';
+import { openRotatingLog, type RotatingLog } from './log-file';
 import { mainMessages } from './messages';
 import { openPrintWindow } from './print-window';
 import { createPrintService, PRINT_PARTITION, sweepStalePrintDirs } from './printing';
@@ -46,7 +49,9 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 let mainWindow: BrowserWindow | null = null;
-let core: Core | null = null;
+let core: RemoteCore | null = null;
+/** The log file, shared with the core's process, whose lines arrive as messages. */
+let logFile: RotatingLog | null = null;
 let updates: UpdatePolicy | null = null;
 // Until the data folder is known the log goes to the console; then to journaux/guichet.log in
 // it, rotated by size (log-file.ts) and shared with the core. electron-log is not used: its
@@ -193,10 +198,10 @@ async function onReady(): Promise<void> {
     dataDir: verdict.dir,
   });
 
-  log = pino(
-    { level: process.env.GUICHET_LOG_LEVEL ?? 'info' },
-    openRotatingLog({ file: paths.logFile }),
-  );
+  const logLevel = process.env.GUICHET_LOG_LEVEL ?? 'info';
+  const file = openRotatingLog({ file: paths.logFile });
+  logFile = file;
+  log = pino({ level: logLevel }, file);
   log.info(
     { dataDir: paths.dataDir, source: choice.source, version: app.getVersion() },
     'démarrage de Guichet',
@@ -229,20 +234,41 @@ async function onReady(): Promise<void> {
     return;
   }
   try {
-    core = await openCore({
-      dbFile: paths.dbFile,
-      // A development run starts on the demo commune; an installation starts empty, and the
-      // window then asks for the commune, the poste and the régisseur (« Mise en service »).
-      seed: app.isPackaged ? 'none' : 'demo',
-      backupDir: paths.backupDir,
-      migrationsDir: paths.migrationsDir,
-      nativeBinding: paths.sqliteBinding,
-      logger: log,
+    core = await startCoreProcess({
+      spawn: () =>
+        forkUtilityCore(utilityProcess, paths.coreEntry, (text, stream) =>
+          log.warn({ stream, text: text.slice(0, 4000) }, 'moteur : sortie hors journal'),
+        ),
+      open: {
+        dbFile: paths.dbFile,
+        // A development run starts on the demo commune; an installation starts empty, and the
+        // window then asks for the commune, the poste and the régisseur (« Mise en service »).
+        seed: app.isPackaged ? 'none' : 'demo',
+        backupDir: paths.backupDir,
+        migrationsDir: paths.migrationsDir,
+        nativeBinding: paths.sqliteBinding,
+        logLevel,
+      },
+      onLog: (line) => file.write(line),
+      onEvent: (event) => {
+        if (event.kind === 'exit') {
+          log.error(event, 'moteur : processus arrêté');
+        } else if (event.kind === 'restarted') {
+          log.warn({}, 'moteur : processus relancé sur la même base');
+        } else {
+          log.error({ detail: event.detail }, 'moteur : message illisible ignoré');
+        }
+      },
+      onFatal: (message) => fatal(message),
     });
   } catch (e) {
     // The core's own refusals (a database from a newer version, a migration history that does
     // not match) carry a French message meant for the person; anything else is summarised.
-    fatal(e instanceof DomainError ? e.message : mainMessages.startupFailed(String(e)), e);
+    const message =
+      e instanceof CoreStartError && e.domain
+        ? e.message
+        : mainMessages.startupFailed(e instanceof Error ? e.message : String(e));
+    fatal(message, e);
     return;
   }
   const openedCore = core;
@@ -301,13 +327,31 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  // Quitting waits for the core to close its database: a payment being recorded or the backup
+  // that follows a till closing (the usual end of a day) finishes first. The first 'will-quit'
+  // is held back until then, and the quit asked again lets the second one through.
+  let coreClosed = false;
+  let closingCore = false;
+  app.on('will-quit', (event) => {
+    if (coreClosed || !core) return;
+    event.preventDefault();
+    if (closingCore) return;
+    closingCore = true;
     // Decided while the core is still open: an update is installed on this quit only if no
     // till is open on the poste (updates.ts).
     updates?.beforeQuit();
     updates?.stop();
-    core?.close();
-    core = null;
+    const closing = core;
+    void closing
+      .close()
+      .catch((e: unknown) => log.error({ err: e }, 'moteur : fermeture en erreur'))
+      .finally(() => {
+        core = null;
+        coreClosed = true;
+        log.info({}, 'arrêt de Guichet');
+        logFile?.close();
+        app.quit();
+      });
   });
   app
     .whenReady()

@@ -13,6 +13,7 @@ describe('appPaths', () => {
     expect(p).toEqual({
       rendererDir: path.join('/repo', 'out', 'renderer'),
       preloadFile: path.join('/repo', 'out', 'preload', 'index.cjs'),
+      coreEntry: path.join('/repo', 'out', 'main', 'core-process.js'),
       migrationsDir: path.join('/repo', 'migrations'),
       sqliteBinding: path.join('/repo', 'out', 'native', 'electron', 'better_sqlite3.node'),
       dataDir: '/home/agent/.config/guichet',
@@ -32,6 +33,10 @@ describe('appPaths', () => {
     expect(p.rendererDir).toBe(path.join('/opt/Guichet/resources/app.asar', 'out', 'renderer'));
     expect(p.preloadFile).toBe(
       path.join('/opt/Guichet/resources/app.asar', 'out', 'preload', 'index.cjs'),
+    );
+    // The core's process starts from inside the archive, as the main process does.
+    expect(p.coreEntry).toBe(
+      path.join('/opt/Guichet/resources/app.asar', 'out', 'main', 'core-process.js'),
     );
     expect(p.migrationsDir).toBe(path.join('/opt/Guichet/resources', 'migrations'));
     expect(p.sqliteBinding).toBe(

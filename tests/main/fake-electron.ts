@@ -3,7 +3,11 @@
 // what main registers — protocol handlers, IPC listeners, web-contents listeners, permission
 // handlers — so that a test can call them the way Electron would, and it answers the few
 // questions main asks (paths, the single-instance lock, readiness).
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -78,6 +82,12 @@ export const fake = {
   permissionCheck: null as null | ((...args: unknown[]) => boolean),
   deviceCheck: null as null | ((...args: unknown[]) => boolean),
   opened: [] as string[],
+  /** Each utilityProcess.fork: the entry main asked for, its options, and the real child. */
+  utilityForks: [] as Array<{
+    modulePath: string;
+    options: Record<string, unknown>;
+    child: ChildProcess;
+  }>,
   errorBoxes: [] as Array<[string, string]>,
   exitCode: null as number | null,
   fireReady: () => resolveReady(),
@@ -212,6 +222,53 @@ export const shell = {
 export const dialog = {
   showErrorBox: (title: string, message: string) => {
     fake.errorBoxes.push([title, message]);
+  },
+};
+
+/**
+ * Electron's utilityProcess, played by a real Node child running the core's entry from the
+ * sources (main asks for out/main/core-process.js, the built file, which a test run has not
+ * built): the same host and protocol, on the same SQLite file, as in the application.
+ * Messages cross with the structured clone, as they do between Electron's processes.
+ */
+class FakeUtilityProcess extends EventEmitter {
+  constructor(readonly child: ChildProcess) {
+    super();
+    child.on('message', (message) => this.emit('message', message));
+    child.on('exit', (code, signal) => this.emit('exit', code ?? (signal ? 1 : 0)));
+    child.on('spawn', () => this.emit('spawn'));
+  }
+  get stdout() {
+    return this.child.stdout;
+  }
+  get stderr() {
+    return this.child.stderr;
+  }
+  get pid() {
+    return this.child.pid;
+  }
+  postMessage(message: unknown): void {
+    this.child.send(message as never, () => undefined);
+  }
+  kill(): boolean {
+    return this.child.kill();
+  }
+}
+
+const sourceCoreEntry = path.resolve('src', 'main', 'core-process', 'entry.ts');
+
+export const utilityProcess = {
+  fork(modulePath: string, args: string[], options: Record<string, unknown>) {
+    fake.calls.push('utilityProcess.fork');
+    const require = createRequire(import.meta.url);
+    const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs');
+    const child = fork(sourceCoreEntry, args, {
+      execArgv: ['--import', pathToFileURL(tsx).href],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    fake.utilityForks.push({ modulePath, options, child });
+    return new FakeUtilityProcess(child);
   },
 };
 

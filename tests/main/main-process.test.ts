@@ -55,8 +55,12 @@ beforeAll(async () => {
   await import('../../src/main/index');
 }, 60_000);
 
-afterAll(() => {
-  fake.emitApp('will-quit');
+afterAll(async () => {
+  // The last test quits; should it have failed first, the core's process is still stopped here.
+  if (!fake.calls.includes('quit')) {
+    fake.emitApp('will-quit', { preventDefault: () => undefined });
+    await waitFor(() => fake.calls.includes('quit'), 'arrêt');
+  }
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -315,4 +319,59 @@ describe('main process, once ready', () => {
     fake.emitApp('second-instance');
     expect(fake.windows[0]!.focused).toBe(before + 1);
   });
+
+  it('runs the core in its own process, started from the built entry', () => {
+    expect(fake.utilityForks).toHaveLength(1);
+    const [forked] = fake.utilityForks;
+    expect(forked!.modulePath).toBe(path.join(fake.appPath, 'out', 'main', 'core-process.js'));
+    expect(forked!.options).toMatchObject({ serviceName: 'Guichet (moteur)', stdio: 'pipe' });
+    expect(forked!.child.pid).not.toBe(process.pid);
+    expect(forked!.child.exitCode).toBeNull();
+  });
+
+  it('on quit, lets a backup under way finish, closes the database, then quits', async () => {
+    const win = fake.windows[0]!;
+    const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const invoke = (name: string, args: unknown, session: string | null) =>
+      fake.ipc.get(`guichet:${name}`)!(event, { args, session }) as Promise<{
+        ok: boolean;
+        value?: unknown;
+      }>;
+    const login = await invoke(
+      'auth.login',
+      { login: 'regisseur', password: 'demo-regisseur' },
+      null,
+    );
+    expect(login.ok).toBe(true);
+    const token = (login.value as { token: string }).token;
+    const backupDir = path.join(fake.userData, 'sauvegardes');
+    const before = existsSync(backupDir) ? readdirSync(backupDir).length : 0;
+
+    // The backup is asked for, and the person closes the window at once.
+    const backup = invoke('backups.create', {}, token);
+    const quitEvent = { preventDefault: vi.fn() };
+    fake.emitApp('will-quit', quitEvent);
+    expect(quitEvent.preventDefault).toHaveBeenCalled();
+    expect(fake.calls).not.toContain('quit');
+
+    expect(await backup).toMatchObject({ ok: true });
+    await waitFor(() => fake.calls.includes('quit'), 'arrêt après la fermeture du moteur');
+    const child = fake.utilityForks[0]!.child;
+    await waitFor(() => child.exitCode !== null || child.signalCode !== null, 'fin du moteur');
+    // The backup is complete (no .partiel left), and the database lock has been released.
+    const files = readdirSync(backupDir);
+    expect(files.filter((f) => f.endsWith('.sqlite')).length).toBeGreaterThan(before);
+    expect(files.filter((f) => f.endsWith('.partiel'))).toEqual([]);
+    expect(existsSync(path.join(fake.userData, 'guichet.sqlite.verrou'))).toBe(false);
+    const logged = readFileSync(path.join(fake.userData, 'journaux', 'guichet.log'), 'utf8');
+    expect(logged.indexOf('sauvegarde faite')).toBeGreaterThan(-1);
+    expect(logged.lastIndexOf('arrêt de Guichet')).toBeGreaterThan(
+      logged.lastIndexOf('sauvegarde faite'),
+    );
+
+    // A second will-quit (Electron's, after app.quit()) goes through at once.
+    const again = { preventDefault: vi.fn() };
+    fake.emitApp('will-quit', again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
+  }, 60_000);
 });

@@ -1,0 +1,320 @@
+// The shell's side of the core's process: starts it, hands it the calls from the window, and
+// keeps what the shell reads synchronously (printer and update settings, whether a till is
+// open). If the process dies, the calls it was running are answered with a French error that
+// says the operation may or may not have been recorded (SQLite kept whatever was committed, and
+// nothing else), and a fresh process is started on the same database, a few times at most.
+import type { HandlerName } from '../../shared/contract';
+import type { MachineSettings } from '../../shared/contract';
+import type { Result } from '../../shared/result';
+import type { ShellCore } from '../shell-core';
+import {
+  fromCoreSchema,
+  type CoreProcessOpenOptions,
+  type FromCore,
+  type ShellState,
+  type ToCore,
+} from './protocol';
+
+/** A started core process, whichever launcher made it (node-child.ts, electron-child.ts). */
+export interface CoreChild {
+  postMessage(message: ToCore): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** code null: ended by a signal. */
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
+
+export interface RestartPolicy {
+  /** At most this many unexpected ends within `windowMs` are followed by a restart. */
+  maxRestarts: number;
+  windowMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 3, windowMs: 10 * 60_000 };
+
+export type CoreProcessEvent =
+  | { kind: 'exit'; code: number | null; pendingCalls: number }
+  | { kind: 'restarted' }
+  | { kind: 'invalid-message'; detail: string };
+
+export interface StartCoreProcessOptions {
+  spawn: () => CoreChild;
+  open: CoreProcessOpenOptions;
+  /** The core's log lines (pino JSON), for the shell's rotating log. */
+  onLog?: (line: string) => void;
+  /** What happened to the process, for the shell's log. */
+  onEvent?: (event: CoreProcessEvent) => void;
+  /**
+   * The process cannot be brought back (it keeps dying, or no longer opens the database): the
+   * shell tells the person and quits. The message is French.
+   */
+  onFatal?: (message: string) => void;
+  restart?: RestartPolicy;
+  /** How long close() waits for the core to close its database before ending it (ms). */
+  closeTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface RemoteCore extends ShellCore {
+  send(name: HandlerName | string, args: unknown, session: string | null): Promise<Result<unknown>>;
+  machineSettings(): MachineSettings;
+  hasOpenTill(): boolean;
+  /** Closes the database in the core's process, then ends the process. */
+  close(): Promise<void>;
+}
+
+/** The core refused to open (its message is French and meant for the person) or died first. */
+export class CoreStartError extends Error {
+  constructor(
+    message: string,
+    /** true when the message is the core's own refusal (a database from a newer version...). */
+    readonly domain: boolean,
+  ) {
+    super(message);
+    this.name = 'CoreStartError';
+  }
+}
+
+export const coreCrashedResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Le moteur de Guichet s’est arrêté pendant l’opération : elle a pu être enregistrée ou non. Vérifiez-la (fiche de la famille, journal) avant de la refaire ; Guichet redémarre le moteur.',
+  },
+};
+
+export const coreStoppedResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Le moteur de Guichet est arrêté : l’opération n’a pas été faite. Fermez et relancez Guichet ; si cela persiste, faites un rapport d’incident.',
+  },
+};
+
+export const repeatedCrashMessage =
+  'Le moteur de Guichet s’est arrêté plusieurs fois de suite. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
+
+type State = 'starting' | 'running' | 'restarting' | 'closing' | 'stopped';
+
+interface Pending {
+  resolve: (result: Result<unknown>) => void;
+}
+
+export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteCore> {
+  const policy = opts.restart ?? DEFAULT_RESTART_POLICY;
+  const now = opts.now ?? Date.now;
+  let state: State = 'starting';
+  let child: CoreChild;
+  let shell: ShellState | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  /** Calls made while a new process is being started: sent once it has opened the database. */
+  let waiting: Array<() => void> = [];
+  const exits: number[] = [];
+  let closed: (() => void) | null = null;
+
+  let resolveStart!: (core: RemoteCore) => void;
+  let rejectStart!: (error: CoreStartError) => void;
+  const started = new Promise<RemoteCore>((resolve, reject) => {
+    resolveStart = resolve;
+    rejectStart = reject;
+  });
+
+  function failAllPending(result: Result<never>): void {
+    for (const p of pending.values()) p.resolve(result);
+    pending.clear();
+  }
+
+  function releaseWaiting(): void {
+    const calls = waiting;
+    waiting = [];
+    for (const go of calls) go();
+  }
+
+  function stop(message: string | null): void {
+    state = 'stopped';
+    failAllPending(coreStoppedResult);
+    releaseWaiting();
+    if (message !== null) opts.onFatal?.(message);
+  }
+
+  function onMessage(current: CoreChild, raw: unknown): void {
+    if (current !== child) return;
+    const parsed = fromCoreSchema.safeParse(raw);
+    if (!parsed.success) {
+      opts.onEvent?.({ kind: 'invalid-message', detail: parsed.error.message.slice(0, 300) });
+      return;
+    }
+    const message: FromCore = parsed.data;
+    switch (message.type) {
+      case 'log':
+        opts.onLog?.(message.line);
+        return;
+      case 'ready':
+        return;
+      case 'opened':
+        shell = message.shell;
+        if (state === 'starting') {
+          state = 'running';
+          resolveStart(remote);
+        } else if (state === 'restarting') {
+          state = 'running';
+          opts.onEvent?.({ kind: 'restarted' });
+          releaseWaiting();
+        }
+        return;
+      case 'open-failed':
+        if (state === 'starting') {
+          state = 'stopped';
+          rejectStart(new CoreStartError(message.message, message.domain));
+        } else if (state === 'restarting') {
+          stop(
+            message.domain
+              ? message.message
+              : `Le moteur de Guichet n’a pas pu rouvrir la base : ${message.message}`,
+          );
+        }
+        current.kill();
+        return;
+      case 'result': {
+        if (message.shell) shell = message.shell;
+        const p = pending.get(message.id);
+        pending.delete(message.id);
+        p?.resolve(message.result);
+        return;
+      }
+      case 'closed':
+        closed?.();
+        return;
+    }
+  }
+
+  function onExit(current: CoreChild, code: number | null): void {
+    if (current !== child) return;
+    opts.onEvent?.({ kind: 'exit', code, pendingCalls: pending.size });
+    if (state === 'closing' || state === 'stopped') {
+      failAllPending(coreStoppedResult);
+      closed?.();
+      return;
+    }
+    failAllPending(coreCrashedResult);
+    if (state === 'starting') {
+      state = 'stopped';
+      rejectStart(
+        new CoreStartError(
+          `Le moteur de Guichet s’est arrêté au démarrage (code ${code ?? 'signal'}). Le journal de l’application (journaux\\guichet.log) en dit la cause.`,
+          false,
+        ),
+      );
+      return;
+    }
+    const t = now();
+    exits.push(t);
+    while (exits.length > 0 && exits[0]! <= t - policy.windowMs) exits.shift();
+    if (exits.length > policy.maxRestarts) {
+      stop(repeatedCrashMessage);
+      return;
+    }
+    state = 'restarting';
+    launch();
+  }
+
+  function launch(): void {
+    let current: CoreChild;
+    try {
+      current = opts.spawn();
+    } catch (e) {
+      const message = `Le moteur de Guichet n’a pas pu être lancé : ${e instanceof Error ? e.message : String(e)}`;
+      if (state === 'starting') {
+        state = 'stopped';
+        rejectStart(new CoreStartError(message, false));
+      } else {
+        stop(message);
+      }
+      return;
+    }
+    child = current;
+    current.onMessage((m) => onMessage(current, m));
+    current.onExit((code) => onExit(current, code));
+    current.postMessage({ type: 'open', options: opts.open });
+  }
+
+  function post(name: string, args: unknown, session: string | null): Promise<Result<unknown>> {
+    return new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, { resolve });
+      try {
+        child.postMessage({ type: 'call', id, name, args, session });
+      } catch {
+        // Arguments that cannot be cloned never reached the core: nothing was done.
+        pending.delete(id);
+        resolve({
+          ok: false,
+          error: {
+            code: 'VALIDATION',
+            message:
+              'Requête mal formée entre l’interface et le moteur de Guichet. Relancez l’application ; si cela persiste, faites un rapport d’incident.',
+          },
+        });
+      }
+    });
+  }
+
+  const remote: RemoteCore = {
+    send(name, args, session) {
+      if (state === 'running') return post(name, args, session);
+      if (state === 'restarting') {
+        return new Promise((resolve) => {
+          waiting.push(() => {
+            if (state === 'running') resolve(post(name, args, session));
+            else resolve(coreStoppedResult);
+          });
+        });
+      }
+      return Promise.resolve(coreStoppedResult);
+    },
+    machineSettings() {
+      if (!shell) throw new Error('Moteur de Guichet pas encore ouvert');
+      return shell.machineSettings;
+    },
+    hasOpenTill() {
+      // Unknown is treated as open: an update must never be installed under a till.
+      return shell?.hasOpenTill ?? true;
+    },
+    close() {
+      if (state === 'stopped') return Promise.resolve();
+      const wasRestarting = state === 'restarting';
+      state = 'closing';
+      releaseWaiting();
+      const current = child;
+      return new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | null = null;
+        const done = () => {
+          if (timer) clearTimeout(timer);
+          closed = null;
+          state = 'stopped';
+          failAllPending(coreStoppedResult);
+          current.kill();
+          resolve();
+        };
+        closed = done;
+        timer = setTimeout(done, opts.closeTimeoutMs ?? 30_000);
+        if (wasRestarting) {
+          // Still opening the database: ending the process is the quickest clean stop.
+          done();
+          return;
+        }
+        try {
+          current.postMessage({ type: 'close' });
+        } catch {
+          done();
+        }
+      });
+    },
+  };
+
+  launch();
+  return started;
+}

@@ -1,0 +1,69 @@
+// Starts the core's process with Electron's utilityProcess: a Node process launched by
+// Chromium, with its own heap and its own thread, so that neither a long handler nor the
+// memory of a large sync weighs on the window's process. Electron is passed in rather than
+// imported, so that this adapter is tested with a stand-in.
+import type { CoreChild } from './client';
+import type { ToCore } from './protocol';
+import { readyGate } from './ready-gate';
+
+/** The parts of Electron's UtilityProcess used here. */
+export interface UtilityProcessLike {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  on(event: 'spawn', listener: () => void): unknown;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  kill(): boolean;
+}
+
+export interface UtilityForker {
+  fork(
+    modulePath: string,
+    args: string[],
+    options: { serviceName: string; stdio: 'pipe'; env?: NodeJS.ProcessEnv },
+  ): UtilityProcessLike;
+}
+
+/** The name the process has in Windows' task manager and in app.getAppMetrics(). */
+export const CORE_SERVICE_NAME = 'Guichet (moteur)';
+
+/**
+ * Forks the core. Both of its output streams are piped and read: one left unread would fill its
+ * pipe and freeze the core at its next write. `onOutput` receives what it writes there (a
+ * crash's stack, a stray console line), for the log.
+ */
+export function forkUtilityCore(
+  utility: UtilityForker,
+  entryFile: string,
+  onOutput: (text: string, stream: 'stdout' | 'stderr') => void,
+): CoreChild {
+  const child = utility.fork(entryFile, [], { serviceName: CORE_SERVICE_NAME, stdio: 'pipe' });
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.setEncoding('utf8');
+    child[stream]?.on('data', (text: string | Buffer) => onOutput(String(text), stream));
+  }
+  const gate = readyGate((message) => {
+    if (exited) throw new Error('moteur arrêté');
+    child.postMessage(message);
+  });
+  child.on('message', (message) => gate.seen(message));
+  return {
+    postMessage(message: ToCore) {
+      gate.post(message);
+    },
+    onMessage(listener) {
+      child.on('message', listener);
+    },
+    onExit(listener) {
+      child.on('exit', (code) => listener(code));
+    },
+    kill() {
+      if (!exited) child.kill();
+    },
+  };
+}

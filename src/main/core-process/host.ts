@@ -1,0 +1,169 @@
+// The core's side of the process boundary: opens the core when the shell asks, answers calls,
+// sends its log lines to the shell (which owns the rotating log file) and closes the database
+// when asked. Written against a two-method port so that the same code runs under Electron's
+// utilityProcess (process.parentPort) and under Node's child_process.fork (tests, benchmarks).
+import pino, { type Logger } from 'pino';
+import { openCore, type Core, type CoreOptions } from '../../core/core';
+import { DomainError } from '../../core/errors';
+import type { Result } from '../../shared/result';
+import type { CoreProcessOpenOptions, FromCore, ShellState, ToCore } from './protocol';
+
+export interface HostPort {
+  onMessage(listener: (message: unknown) => void): void;
+  post(message: FromCore): void;
+}
+
+export interface CoreHost {
+  /** The logger writing to the shell; for the entry's last words on a fatal error. */
+  log(): Logger;
+}
+
+const internalResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Erreur interne : l’opération n’a pas été enregistrée. Réessayez ; si cela persiste, faites un rapport d’incident.',
+  },
+};
+
+const closingResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message: 'Guichet se ferme : l’opération n’a pas été faite. Relancez Guichet pour la refaire.',
+  },
+};
+
+/** How long a close waits for calls already started before closing the database under them. */
+const CLOSE_GRACE_MS = 10_000;
+
+export function runCoreHost(
+  port: HostPort,
+  open: (options: CoreOptions) => Promise<Core> = openCore,
+): CoreHost {
+  let log: Logger = pino(
+    { level: 'info' },
+    { write: (line: string) => port.post({ type: 'log', line }) },
+  );
+  let core: Core | null = null;
+  let opening = false;
+  let closing = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  const shellState = (c: Core): ShellState => ({
+    machineSettings: c.machineSettings(),
+    hasOpenTill: c.hasOpenTill(),
+  });
+
+  async function onOpen(options: CoreProcessOpenOptions): Promise<void> {
+    if (opening || core) {
+      log.warn({}, 'moteur : demande d’ouverture en double ignorée');
+      return;
+    }
+    opening = true;
+    log = pino(
+      { level: options.logLevel ?? 'info' },
+      { write: (line: string) => port.post({ type: 'log', line }) },
+    );
+    try {
+      core = await open({
+        dbFile: options.dbFile,
+        ...(options.seed ? { seed: options.seed } : {}),
+        ...(options.backupDir ? { backupDir: options.backupDir } : {}),
+        ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+        ...(options.backupSchedule === false ? { backupSchedule: false as const } : {}),
+        ...(options.syncBackground === false ? { sync: { background: false } } : {}),
+        logger: log,
+      });
+      port.post({ type: 'opened', shell: shellState(core) });
+    } catch (e) {
+      log.error({ err: e }, 'moteur : ouverture impossible');
+      port.post({
+        type: 'open-failed',
+        message: e instanceof Error ? e.message : String(e),
+        domain: e instanceof DomainError,
+      });
+    } finally {
+      opening = false;
+    }
+  }
+
+  function onCall(message: Extract<ToCore, { type: 'call' }>): void {
+    const c = core;
+    if (!c || closing) {
+      port.post({
+        type: 'result',
+        id: message.id,
+        result: closing ? closingResult : internalResult,
+        shell: null,
+      });
+      return;
+    }
+    const call = c
+      .send(message.name, message.args, message.session)
+      .catch((e: unknown): Result<unknown> => {
+        // send() turns every failure into a Result; reaching here is a bug in the core.
+        log.error({ err: e, handler: message.name }, 'moteur : exception hors résultat');
+        return internalResult;
+      })
+      .then((result) => {
+        let shell: ShellState | null = null;
+        try {
+          shell = shellState(c);
+        } catch (e) {
+          // The database closed meanwhile (a restore that failed half-way): the answer still
+          // goes back; the shell keeps its last known state.
+          log.warn({ err: e }, 'moteur : état pour le shell illisible');
+        }
+        try {
+          port.post({ type: 'result', id: message.id, result, shell });
+        } catch (e) {
+          // A value that cannot be cloned across processes: a bug in a handler's result.
+          log.error({ err: e, handler: message.name }, 'moteur : réponse non transmissible');
+          port.post({ type: 'result', id: message.id, result: internalResult, shell });
+        }
+      });
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
+  }
+
+  async function onClose(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    // Calls already started, and a backup being written, are let finish for a while: closing the
+    // database under them would turn a payment being recorded into an error on screen.
+    const busy = [...inFlight, ...(core ? [core.backupsIdle()] : [])];
+    await Promise.race([
+      Promise.allSettled(busy),
+      new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref()),
+    ]);
+    try {
+      core?.close();
+    } catch (e) {
+      log.error({ err: e }, 'moteur : fermeture de la base en erreur');
+    }
+    core = null;
+    port.post({ type: 'closed' });
+  }
+
+  port.onMessage((raw) => {
+    const message = raw as ToCore;
+    switch (message?.type) {
+      case 'open':
+        void onOpen(message.options);
+        return;
+      case 'call':
+        onCall(message);
+        return;
+      case 'close':
+        void onClose();
+        return;
+      default:
+        log.warn({ type: (raw as { type?: unknown })?.type }, 'moteur : message inconnu ignoré');
+    }
+  });
+
+  return { log: () => log };
+}

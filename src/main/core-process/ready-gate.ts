@@ -1,0 +1,35 @@
+// Holds back what the shell posts to the core's process until that process says 'ready'. An ES
+// module entry attaches its message listener only once its imports are loaded, and neither
+// child_process nor utilityProcess promises to keep a message that arrives before: queued
+// here, the 'open' sent right after the fork can never be lost, whichever launcher is used.
+import type { ToCore } from './protocol';
+
+export interface ReadyGate {
+  /** Sends now, or keeps the message until 'ready' has been seen. */
+  post(message: ToCore): void;
+  /** To be given every message from the child; the first 'ready' releases the queue. */
+  seen(message: unknown): void;
+}
+
+export function readyGate(send: (message: ToCore) => void): ReadyGate {
+  let queue: ToCore[] | null = [];
+  return {
+    post(message) {
+      if (queue) queue.push(message);
+      else send(message);
+    },
+    seen(message) {
+      if (!queue || (message as { type?: unknown } | null)?.type !== 'ready') return;
+      const waiting = queue;
+      queue = null;
+      for (const m of waiting) {
+        try {
+          send(m);
+        } catch {
+          // The child went away just after saying 'ready': its exit tells the client what became
+          // of the calls held here.
+        }
+      }
+    },
+  };
+}

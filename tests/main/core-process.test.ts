@@ -1,0 +1,311 @@
+// The core in its own process: the real entry (src/main/core-process/entry.ts) started with
+// Node's fork, which speaks the same messages as Electron's utilityProcess, on a real SQLite
+// file; and the client's crash handling driven with a stand-in child whose deaths the test
+// decides.
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCore } from '../../src/core/core';
+import {
+  coreCrashedResult,
+  coreStoppedResult,
+  CoreStartError,
+  repeatedCrashMessage,
+  startCoreProcess,
+  type CoreChild,
+  type CoreProcessEvent,
+} from '../../src/main/core-process/client';
+import {
+  CORE_SERVICE_NAME,
+  forkUtilityCore,
+  type UtilityForker,
+  type UtilityProcessLike,
+} from '../../src/main/core-process/electron-child';
+import { forkCoreProcess } from '../../src/main/core-process/node-child';
+import type { ToCore } from '../../src/main/core-process/protocol';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'guichet-core-process-'));
+  process.env.GUICHET_DEMO_FAMILIES = '12';
+});
+afterAll(() => {
+  delete process.env.GUICHET_DEMO_FAMILIES;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the real core in a forked process', () => {
+  it('answers calls, mirrors the shell state, restarts after a kill and closes cleanly', async () => {
+    const dbFile = path.join(dir, 'guichet.sqlite');
+    const events: CoreProcessEvent[] = [];
+    const logs: string[] = [];
+    let pid: number | undefined;
+    const remote = await startCoreProcess({
+      spawn: () => {
+        const child = forkCoreProcess();
+        pid = child.pid;
+        return child;
+      },
+      open: { dbFile, seed: 'demo', backupSchedule: false, syncBackground: false },
+      onLog: (line) => logs.push(line),
+      onEvent: (e) => events.push(e),
+    });
+    expect(remote.hasOpenTill()).toBe(false);
+    expect(remote.machineSettings().posteCode).toBe('P01');
+    expect(logs.some((l) => l.includes('commune de démonstration créée'))).toBe(true);
+
+    const login = await remote.send(
+      'auth.login',
+      { login: 'regisseur', password: 'demo-regisseur' },
+      null,
+    );
+    expect(login.ok).toBe(true);
+    const bad = await remote.send('auth.login', { login: 'regisseur' }, null);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(bad.ok ? '' : bad.error.message).toMatch(/mot de passe/);
+
+    // The process dies: a fresh one opens the same database, and calls go on.
+    const first = pid!;
+    process.kill(first, 'SIGKILL');
+    // A call sent before the death is known would be answered « a pu être enregistrée ou non »
+    // (tested below); this one is sent once the client knows, so it waits for the new process.
+    for (let i = 0; i < 500 && !events.some((e) => e.kind === 'exit'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const again = await remote.send(
+      'auth.login',
+      { login: 'regisseur', password: 'demo-regisseur' },
+      null,
+    );
+    expect(again.ok).toBe(true);
+    expect(pid).not.toBe(first);
+    expect(events.map((e) => e.kind)).toEqual(['exit', 'restarted']);
+
+    await remote.close();
+    expect(await remote.send('system.status', {}, null)).toEqual(coreStoppedResult);
+    // The database lock was released: the file opens again in this process.
+    const core = await openCore({ dbFile, seed: 'none', backupSchedule: false });
+    core.close();
+  }, 120_000);
+
+  it('reports the core’s own French refusal when the database is held elsewhere', async () => {
+    const dbFile = path.join(dir, 'held.sqlite');
+    const holder = await openCore({ dbFile, seed: 'empty', backupSchedule: false });
+    try {
+      const start = startCoreProcess({
+        spawn: () => forkCoreProcess(),
+        open: { dbFile, seed: 'none', backupSchedule: false, syncBackground: false },
+      });
+      const error = await start.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CoreStartError);
+      expect((error as CoreStartError).domain).toBe(true);
+      expect((error as CoreStartError).message).toMatch(/déjà/);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
+});
+
+/** A child that opens at once and answers only what the test tells it to. */
+function standIn() {
+  const made: Array<{
+    posted: ToCore[];
+    message: (m: unknown) => void;
+    exit: (c: number | null) => void;
+  }> = [];
+  const spawn = (): CoreChild => {
+    const record = {
+      posted: [] as ToCore[],
+      message: (_m: unknown) => undefined as void,
+      exit: (_c: number | null) => undefined as void,
+    };
+    made.push(record);
+    return {
+      postMessage(m) {
+        record.posted.push(m);
+        if (m.type === 'open') {
+          queueMicrotask(() =>
+            record.message({
+              type: 'opened',
+              shell: { machineSettings: { posteCode: 'P02' }, hasOpenTill: true },
+            }),
+          );
+        }
+      },
+      onMessage(l) {
+        record.message = l;
+      },
+      onExit(l) {
+        record.exit = l;
+      },
+      kill() {},
+    };
+  };
+  return { made, spawn };
+}
+
+// The files the application really starts, as `npm run build` emits them (npm test builds
+// them first): out/main/core-process.js is an ES module with chunks beside it, and the backup
+// verification's worker must load from there too, not only from the sources.
+const builtEntry = path.resolve('out', 'main', 'core-process.js');
+describe.skipIf(!existsSync(builtEntry))('the built core entry', () => {
+  it('opens, answers and verifies a backup on its worker thread, from out/main', async () => {
+    const dbFile = path.join(dir, 'built.sqlite');
+    const logs: string[] = [];
+    const remote = await startCoreProcess({
+      spawn: () => forkCoreProcess({ entry: builtEntry }),
+      open: {
+        dbFile,
+        seed: 'demo',
+        backupSchedule: false,
+        syncBackground: false,
+        logLevel: 'debug',
+      },
+      onLog: (line) => logs.push(line),
+    });
+    try {
+      const login = await remote.send(
+        'auth.login',
+        { login: 'regisseur', password: 'demo-regisseur' },
+        null,
+      );
+      expect(login.ok).toBe(true);
+      const token = login.ok ? (login.value as { token: string }).token : null;
+      expect(await remote.send('backups.create', {}, token)).toMatchObject({ ok: true });
+      const verified = logs
+        .filter((l) => l.includes('vérification de la sauvegarde terminée'))
+        .map((l) => JSON.parse(l) as { ranOn?: string; ok?: boolean });
+      expect(verified).toEqual([expect.objectContaining({ ranOn: 'worker', ok: true })]);
+    } finally {
+      await remote.close();
+    }
+  }, 60_000);
+});
+
+describe('the client when its process dies', () => {
+  it('answers a call in flight with « elle a pu être enregistrée ou non », then restarts', async () => {
+    const { made, spawn } = standIn();
+    const remote = await startCoreProcess({ spawn, open: { dbFile: 'x' } });
+    expect(remote.hasOpenTill()).toBe(true);
+    const call = remote.send('payments.record', {}, 't');
+    made[0]!.exit(null);
+    expect(await call).toEqual(coreCrashedResult);
+    expect(coreCrashedResult.ok ? '' : coreCrashedResult.error.message).toMatch(
+      /a pu être enregistrée ou non/,
+    );
+    // The next call waits for the new process, then reaches it.
+    const next = remote.send('system.status', {}, null);
+    await new Promise((r) => setTimeout(r, 10));
+    const sent = made[1]!.posted.find((m) => m.type === 'call');
+    expect(sent).toMatchObject({ type: 'call', name: 'system.status' });
+    made[1]!.message({
+      type: 'result',
+      id: (sent as { id: number }).id,
+      result: { ok: true, value: 1 },
+      shell: null,
+    });
+    expect(await next).toEqual({ ok: true, value: 1 });
+  });
+
+  it('gives up after repeated deaths, telling the person, and refuses calls after', async () => {
+    const { made, spawn } = standIn();
+    const fatal: string[] = [];
+    let t = 0;
+    const remote = await startCoreProcess({
+      spawn,
+      open: { dbFile: 'x' },
+      onFatal: (m) => fatal.push(m),
+      restart: { maxRestarts: 2, windowMs: 1000 },
+      now: () => t,
+    });
+    for (let i = 0; i < 3; i++) {
+      t += 10;
+      made[made.length - 1]!.exit(1);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(made).toHaveLength(3);
+    expect(fatal).toEqual([repeatedCrashMessage]);
+    expect(await remote.send('system.status', {}, null)).toEqual(coreStoppedResult);
+  });
+
+  it('ignores a malformed message and says so', async () => {
+    const { made, spawn } = standIn();
+    const events: CoreProcessEvent[] = [];
+    const remote = await startCoreProcess({
+      spawn,
+      open: { dbFile: 'x' },
+      onEvent: (e) => events.push(e),
+    });
+    const call = remote.send('system.status', {}, null);
+    made[0]!.message({ type: 'result', id: 'un', result: 'n’importe quoi' });
+    expect(events[0]?.kind).toBe('invalid-message');
+    made[0]!.message({ type: 'result', id: 1, result: { ok: true, value: 2 }, shell: null });
+    expect(await call).toEqual({ ok: true, value: 2 });
+  });
+});
+
+describe('the utilityProcess adapter', () => {
+  /** A stand-in for Electron's UtilityProcess: records what is posted, emits what the test says. */
+  function fakeUtility() {
+    const posted: unknown[] = [];
+    const forks: Array<{ modulePath: string; options: Record<string, unknown> }> = [];
+    const child = Object.assign(new EventEmitter(), {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      postMessage: (m: unknown) => posted.push(m),
+      kill: () => true,
+    });
+    const utility: UtilityForker = {
+      fork(modulePath, _args, options) {
+        forks.push({ modulePath, options });
+        return child as unknown as UtilityProcessLike;
+      },
+    };
+    return { utility, child, posted, forks };
+  }
+
+  it('holds what is posted until the process says ready, then sends it in order', () => {
+    const { utility, child, posted, forks } = fakeUtility();
+    const core = forkUtilityCore(utility, '/app.asar/out/main/core-process.js', () => undefined);
+    expect(forks).toEqual([
+      {
+        modulePath: '/app.asar/out/main/core-process.js',
+        options: { serviceName: CORE_SERVICE_NAME, stdio: 'pipe' },
+      },
+    ]);
+    const close = { type: 'close' } as ToCore;
+    const call = { type: 'call', id: 1, name: 'system.status', args: {}, session: null } as ToCore;
+    core.postMessage(close);
+    core.postMessage(call);
+    expect(posted).toEqual([]);
+    child.emit('message', { type: 'ready' });
+    expect(posted).toEqual([close, call]);
+    core.postMessage(close);
+    expect(posted).toHaveLength(3);
+  });
+
+  it('reads both output streams, and refuses to post once the process has ended', async () => {
+    const { utility, child } = fakeUtility();
+    const output: Array<[string, string]> = [];
+    const core = forkUtilityCore(utility, 'x.js', (text, stream) => output.push([stream, text]));
+    child.stdout.write('ligne égarée\n');
+    child.stderr.write('Error: boum\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(output).toEqual([
+      ['stdout', 'ligne égarée\n'],
+      ['stderr', 'Error: boum\n'],
+    ]);
+    child.emit('message', { type: 'ready' });
+    const exits: Array<number | null> = [];
+    core.onExit((code) => exits.push(code));
+    child.emit('exit', 70);
+    expect(exits).toEqual([70]);
+    expect(() => core.postMessage({ type: 'close' } as ToCore)).toThrow('moteur arrêté');
+  });
+});
