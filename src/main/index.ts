@@ -53,6 +53,8 @@ let core: RemoteCore | null = null;
 /** The log file, shared with the core's process, whose lines arrive as messages. */
 let logFile: RotatingLog | null = null;
 let updates: UpdatePolicy | null = null;
+/** Set by the first 'will-quit': from then on the core is being closed on purpose. */
+let quitting = false;
 // Until the data folder is known the log goes to the console; then to journaux/guichet.log in
 // it, rotated by size (log-file.ts) and shared with the core. electron-log is not used: its
 // main-process module opens IPC channels of its own that any page could write to, outside the
@@ -252,7 +254,9 @@ async function onReady(): Promise<void> {
       onLog: (line) => file.write(line),
       onEvent: (event) => {
         if (event.kind === 'exit') {
-          log.error(event, 'moteur : processus arrêté');
+          // Once Guichet is quitting, the core's process ending is the expected last step.
+          if (quitting) log.info(event, 'moteur : processus terminé');
+          else log.error(event, 'moteur : processus arrêté');
         } else if (event.kind === 'restarted') {
           log.warn({}, 'moteur : processus relancé sur la même base');
         } else {
@@ -331,26 +335,27 @@ if (!app.requestSingleInstanceLock()) {
   // that follows a till closing (the usual end of a day) finishes first. The first 'will-quit'
   // is held back until then, and the quit asked again lets the second one through.
   let coreClosed = false;
-  let closingCore = false;
   app.on('will-quit', (event) => {
     if (coreClosed || !core) return;
     event.preventDefault();
-    if (closingCore) return;
-    closingCore = true;
-    // Decided while the core is still open: an update is installed on this quit only if no
-    // till is open on the poste (updates.ts).
-    updates?.beforeQuit();
+    if (quitting) return;
+    quitting = true;
     updates?.stop();
     const closing = core;
     void closing
       .close()
       .catch((e: unknown) => log.error({ err: e }, 'moteur : fermeture en erreur'))
       .finally(() => {
+        // Decided once the calls in flight have ended (a till.open or till.close among them
+        // changes the answer), from the last state the core sent: an update is installed on
+        // this quit only if no till is open on the poste (updates.ts).
+        updates?.beforeQuit();
         core = null;
         coreClosed = true;
         log.info({}, 'arrêt de Guichet');
         logFile?.close();
-        app.quit();
+        // Outside will-quit's own dispatch: a quit asked from inside it may be ignored.
+        setImmediate(() => app.quit());
       });
   });
   app

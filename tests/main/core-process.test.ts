@@ -3,12 +3,14 @@
 // file; and the client's crash handling driven with a stand-in child whose deaths the test
 // decides.
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCore } from '../../src/core/core';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openCore, type Core } from '../../src/core/core';
 import {
   coreCrashedResult,
   coreStoppedResult,
@@ -25,7 +27,9 @@ import {
   type UtilityProcessLike,
 } from '../../src/main/core-process/electron-child';
 import { forkCoreProcess } from '../../src/main/core-process/node-child';
-import type { ToCore } from '../../src/main/core-process/protocol';
+import { runCoreHost } from '../../src/main/core-process/host';
+import type { FromCore, ToCore } from '../../src/main/core-process/protocol';
+import { countOf } from '../core/fixtures';
 
 let dir: string;
 beforeAll(() => {
@@ -89,6 +93,53 @@ describe('the real core in a forked process', () => {
     // The database lock was released: the file opens again in this process.
     const core = await openCore({ dbFile, seed: 'none', backupSchedule: false });
     core.close();
+  }, 120_000);
+
+  // End to end through a real fork: the closing and its backup both land before the database
+  // closes. The exact order (calls first, then the backup a call started) is pinned by the unit
+  // test « the host closing its core » below, which a race-free fake makes deterministic.
+  it('on close, waits for a till closing in flight and for the backup it starts', async () => {
+    const dbFile = path.join(dir, 'closing.sqlite');
+    const backupDir = path.join(dir, 'closing-backups');
+    const remote = await startCoreProcess({
+      spawn: () => forkCoreProcess(),
+      open: { dbFile, seed: 'demo', backupDir, backupSchedule: false, syncBackground: false },
+    });
+    const login = await remote.send(
+      'auth.login',
+      { login: 'regisseur', password: 'demo-regisseur' },
+      null,
+    );
+    const token = login.ok ? (login.value as { token: string }).token : null;
+    const opened = await remote.send(
+      'till.open',
+      { commandId: randomUUID(), counts: { b100: 1, b50: 1 } },
+      token,
+    );
+    expect(opened).toMatchObject({ ok: true });
+    expect(remote.hasOpenTill()).toBe(true);
+    // The agent closes the till and quits Guichet at once, as at the end of a day.
+    const closing = remote.send(
+      'till.close',
+      { commandId: randomUUID(), cashCounts: countOf(15_000) },
+      token,
+    );
+    await remote.close();
+    expect(await closing).toMatchObject({ ok: true });
+    expect(remote.hasOpenTill()).toBe(false);
+    const files = readdirSync(backupDir);
+    expect(files.filter((f) => f.endsWith('-cloture.sqlite'))).toHaveLength(1);
+    expect(files.filter((f) => f.includes('.partiel'))).toEqual([]);
+    // The backup was journaled before the database closed.
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      const kinds = db
+        .prepare("SELECT payload FROM tech_journal_entry WHERE kind = 'sauvegarde'")
+        .all() as { payload: string }[];
+      expect(kinds.some((k) => k.payload.includes('cloture'))).toBe(true);
+    } finally {
+      db.close();
+    }
   }, 120_000);
 
   it('reports the core’s own French refusal when the database is held elsewhere', async () => {
@@ -307,5 +358,46 @@ describe('the utilityProcess adapter', () => {
     child.emit('exit', 70);
     expect(exits).toEqual([70]);
     expect(() => core.postMessage({ type: 'close' } as ToCore)).toThrow('moteur arrêté');
+  });
+});
+
+describe('the host closing its core', () => {
+  it('waits for a call in flight, then for the backup that call started, then closes', async () => {
+    const order: string[] = [];
+    let backup: Promise<void> = Promise.resolve();
+    const fakeCore = {
+      machineSettings: () => ({}),
+      hasOpenTill: () => false,
+      // A till closing: it commits after a moment, then starts the closing's backup.
+      send: async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        order.push('clôture enregistrée');
+        backup = new Promise((r) => setTimeout(r, 300)).then(() => {
+          order.push('sauvegarde finie');
+        });
+        return { ok: true, value: null };
+      },
+      backupsIdle: () => backup,
+      close: () => order.push('base fermée'),
+    } as unknown as Core;
+    const listeners: Array<(m: unknown) => void> = [];
+    const posted: FromCore[] = [];
+    runCoreHost(
+      {
+        onMessage: (l) => listeners.push(l),
+        post: (m) => {
+          posted.push(m);
+          if (m.type === 'closed') order.push('closed');
+        },
+      },
+      async () => fakeCore,
+    );
+    const emit = (m: ToCore) => listeners.forEach((l) => l(m));
+    emit({ type: 'open', options: { dbFile: 'x' } });
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'opened')).toBe(true));
+    emit({ type: 'call', id: 1, name: 'till.close', args: {}, session: 't' });
+    emit({ type: 'close' });
+    await vi.waitFor(() => expect(order).toContain('closed'), { timeout: 5_000 });
+    expect(order).toEqual(['clôture enregistrée', 'sauvegarde finie', 'base fermée', 'closed']);
   });
 });

@@ -84,6 +84,19 @@ export const coreCrashedResult: Result<never> = {
   },
 };
 
+/** Above the host's own waits (10 s for calls, then BACKUP_GRACE_MS for backups). */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 150_000;
+
+/** A call the core had received when Guichet closed without its answer. */
+export const coreClosedMidCallResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Guichet s’est fermé pendant l’opération : elle a pu être enregistrée ou non. Après avoir relancé Guichet, vérifiez-la (fiche de la famille, journal) avant de la refaire.',
+  },
+};
+
 export const coreStoppedResult: Result<never> = {
   ok: false,
   error: {
@@ -135,7 +148,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
 
   function stop(message: string | null): void {
     state = 'stopped';
-    failAllPending(coreStoppedResult);
+    failAllPending(coreClosedMidCallResult);
     releaseWaiting();
     if (message !== null) opts.onFatal?.(message);
   }
@@ -195,7 +208,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
     if (current !== child) return;
     opts.onEvent?.({ kind: 'exit', code, pendingCalls: pending.size });
     if (state === 'closing' || state === 'stopped') {
-      failAllPending(coreStoppedResult);
+      failAllPending(coreClosedMidCallResult);
       closed?.();
       return;
     }
@@ -295,12 +308,12 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
           if (timer) clearTimeout(timer);
           closed = null;
           state = 'stopped';
-          failAllPending(coreStoppedResult);
+          failAllPending(coreClosedMidCallResult);
           current.kill();
           resolve();
         };
         closed = done;
-        timer = setTimeout(done, opts.closeTimeoutMs ?? 30_000);
+        timer = setTimeout(done, opts.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
         if (wasRestarting) {
           // Still opening the database: ending the process is the quickest clean stop.
           done();

@@ -1,7 +1,8 @@
 // Holds back what the shell posts to the core's process until that process says 'ready'. An ES
-// module entry attaches its message listener only once its imports are loaded, and neither
-// child_process nor utilityProcess promises to keep a message that arrives before: queued
-// here, the 'open' sent right after the fork can never be lost, whichever launcher is used.
+// module entry attaches its message listener only once its imports are loaded. Node's
+// child_process drops a message that arrives before a listener exists; Electron's parentPort is
+// documented to queue it, but the gate costs nothing there and keeps both launchers behaving
+// alike, so the 'open' sent right after the fork is never lost.
 import type { ToCore } from './protocol';
 
 export interface ReadyGate {
