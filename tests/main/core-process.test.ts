@@ -15,6 +15,7 @@ import {
   coreCrashedResult,
   coreStoppedResult,
   CoreStartError,
+  reopenTimeoutMessage,
   repeatedCrashMessage,
   startCoreProcess,
   type CoreChild,
@@ -27,7 +28,7 @@ import {
   type UtilityProcessLike,
 } from '../../src/main/core-process/electron-child';
 import { forkCoreProcess } from '../../src/main/core-process/node-child';
-import { runCoreHost } from '../../src/main/core-process/host';
+import { runCoreHost, unsentAnswerResult } from '../../src/main/core-process/host';
 import type { FromCore, ToCore } from '../../src/main/core-process/protocol';
 import { countOf } from '../core/fixtures';
 
@@ -163,30 +164,36 @@ describe('the real core in a forked process', () => {
   }, 60_000);
 });
 
-/** A child that opens at once and answers only what the test tells it to. */
-function standIn() {
+const OPENED = {
+  type: 'opened',
+  shell: { machineSettings: { posteCode: 'P02' }, hasOpenTill: true },
+} as const;
+
+/**
+ * A child that answers only what the test tells it to. The first one opens at once; the later
+ * ones (restarts) open at once too unless `holdReopen`, in which case the test sends OPENED.
+ */
+function standIn(holdReopen = false) {
   const made: Array<{
     posted: ToCore[];
     message: (m: unknown) => void;
     exit: (c: number | null) => void;
+    killed: boolean;
   }> = [];
   const spawn = (): CoreChild => {
     const record = {
       posted: [] as ToCore[],
       message: (_m: unknown) => undefined as void,
       exit: (_c: number | null) => undefined as void,
+      killed: false,
     };
+    const first = made.length === 0;
     made.push(record);
     return {
       postMessage(m) {
         record.posted.push(m);
-        if (m.type === 'open') {
-          queueMicrotask(() =>
-            record.message({
-              type: 'opened',
-              shell: { machineSettings: { posteCode: 'P02' }, hasOpenTill: true },
-            }),
-          );
+        if (m.type === 'open' && (first || !holdReopen)) {
+          queueMicrotask(() => record.message(OPENED));
         }
       },
       onMessage(l) {
@@ -195,7 +202,9 @@ function standIn() {
       onExit(l) {
         record.exit = l;
       },
-      kill() {},
+      kill() {
+        record.killed = true;
+      },
     };
   };
   return { made, spawn };
@@ -241,7 +250,7 @@ describe.skipIf(!existsSync(builtEntry))('the built core entry', () => {
 
 describe('the client when its process dies', () => {
   it('answers a call in flight with « elle a pu être enregistrée ou non », then restarts', async () => {
-    const { made, spawn } = standIn();
+    const { made, spawn } = standIn(true);
     const remote = await startCoreProcess({ spawn, open: { dbFile: 'x' } });
     expect(remote.hasOpenTill()).toBe(true);
     const call = remote.send('payments.record', {}, 't');
@@ -250,9 +259,12 @@ describe('the client when its process dies', () => {
     expect(coreCrashedResult.ok ? '' : coreCrashedResult.error.message).toMatch(
       /a pu être enregistrée ou non/,
     );
-    // The next call waits for the new process, then reaches it.
+    // The next call waits for the new process to open its database, then reaches it.
     const next = remote.send('system.status', {}, null);
     await new Promise((r) => setTimeout(r, 10));
+    expect(made[1]!.posted.map((m) => m.type)).toEqual(['open']);
+    made[1]!.message(OPENED);
+    await new Promise((r) => setTimeout(r, 0));
     const sent = made[1]!.posted.find((m) => m.type === 'call');
     expect(sent).toMatchObject({ type: 'call', name: 'system.status' });
     made[1]!.message({
@@ -283,6 +295,66 @@ describe('the client when its process dies', () => {
     expect(made).toHaveLength(3);
     expect(fatal).toEqual([repeatedCrashMessage]);
     expect(await remote.send('system.status', {}, null)).toEqual(coreStoppedResult);
+  });
+
+  it('stops with a French message when a restarted process never reopens the database', async () => {
+    const { made, spawn } = standIn(true);
+    const fatal: string[] = [];
+    const remote = await startCoreProcess({
+      spawn,
+      open: { dbFile: 'x' },
+      onFatal: (m) => fatal.push(m),
+      reopenTimeoutMs: 50,
+    });
+    made[0]!.exit(1);
+    const waiting = remote.send('system.status', {}, null);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fatal).toEqual([]);
+    expect(await waiting).toEqual(coreStoppedResult);
+    expect(fatal).toEqual([reopenTimeoutMessage]);
+    expect(made[1]!.killed).toBe(true);
+    // Too late: the process that did not open in time is no longer listened to.
+    made[1]!.message(OPENED);
+    expect(await remote.send('system.status', {}, null)).toEqual(coreStoppedResult);
+  });
+
+  it('closes once: a second close() waits for the same end', async () => {
+    const { made, spawn } = standIn();
+    const remote = await startCoreProcess({ spawn, open: { dbFile: 'x' } });
+    const first = remote.close();
+    const second = remote.close();
+    expect(second).toBe(first);
+    expect(made[0]!.posted.filter((m) => m.type === 'close')).toHaveLength(1);
+    let ended = false;
+    void second.then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ended).toBe(false);
+    made[0]!.message({ type: 'closed' });
+    await first;
+    expect(ended).toBe(true);
+    expect(made[0]!.killed).toBe(true);
+  });
+
+  it('refuses a refusal without its error: code and French message are required', async () => {
+    const { made, spawn } = standIn();
+    const events: CoreProcessEvent[] = [];
+    const remote = await startCoreProcess({
+      spawn,
+      open: { dbFile: 'x' },
+      onEvent: (e) => events.push(e),
+    });
+    const call = remote.send('system.status', {}, null);
+    made[0]!.message({ type: 'result', id: 1, result: { ok: false }, shell: null });
+    made[0]!.message({
+      type: 'result',
+      id: 1,
+      result: { ok: false, error: { code: 'INCONNU', message: 'x' } },
+      shell: null,
+    });
+    expect(events.map((e) => e.kind)).toEqual(['invalid-message', 'invalid-message']);
+    const refusal = { ok: false, error: { code: 'CONFLIT', message: 'Déjà encaissé.' } };
+    made[0]!.message({ type: 'result', id: 1, result: refusal, shell: null });
+    expect(await call).toEqual(refusal);
   });
 
   it('ignores a malformed message and says so', async () => {
@@ -358,6 +430,79 @@ describe('the utilityProcess adapter', () => {
     child.emit('exit', 70);
     expect(exits).toEqual([70]);
     expect(() => core.postMessage({ type: 'close' } as ToCore)).toThrow('moteur arrêté');
+  });
+});
+
+describe('the host checking what it receives', () => {
+  function host(send: Core['send']) {
+    const fakeCore = {
+      machineSettings: () => ({}),
+      hasOpenTill: () => false,
+      send,
+      backupsIdle: () => Promise.resolve(),
+      close: () => undefined,
+    } as unknown as Core;
+    const listeners: Array<(m: unknown) => void> = [];
+    const posted: FromCore[] = [];
+    const opens: unknown[] = [];
+    let failNextResult = false;
+    runCoreHost(
+      {
+        onMessage: (l) => listeners.push(l),
+        post: (m) => {
+          if (m.type === 'result' && failNextResult) {
+            failNextResult = false;
+            throw new Error('could not be cloned');
+          }
+          posted.push(m);
+        },
+      },
+      async (options) => {
+        opens.push(options);
+        return fakeCore;
+      },
+    );
+    const emit = (m: unknown) => listeners.forEach((l) => l(m));
+    return { emit, posted, opens, failNext: () => (failNextResult = true) };
+  }
+  const logLines = (posted: FromCore[]) =>
+    posted.flatMap((m) => (m.type === 'log' ? [JSON.parse(m.line) as { msg: string }] : []));
+
+  it('logs a malformed message and acts on nothing; a malformed call is refused, not left waiting', async () => {
+    const calls: string[] = [];
+    const { emit, posted, opens } = host(async (name) => {
+      calls.push(name);
+      return { ok: true, value: null };
+    });
+    emit({ type: 'open', options: { dbFile: 42 } });
+    emit({ type: 'call', id: 7, name: 'payments.record', args: {}, session: 5 });
+    emit({ type: 'call', name: 'payments.record', args: {}, session: null });
+    emit('close');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(opens).toEqual([]);
+    expect(calls).toEqual([]);
+    const results = posted.filter((m) => m.type === 'result');
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ id: 7, result: { ok: false, error: { code: 'INTERNE' } } });
+    expect(JSON.stringify(results[0])).toMatch(/n’a pas été faite/);
+    expect(
+      logLines(posted).filter((l) => l.msg === 'moteur : message mal formé ignoré'),
+    ).toHaveLength(4);
+    expect(posted.some((m) => m.type === 'closed')).toBe(false);
+  });
+
+  it('says « a pu être enregistrée » when a handler’s answer cannot cross back', async () => {
+    const { emit, posted, failNext } = host(async () => ({ ok: true, value: null }));
+    emit({ type: 'open', options: { dbFile: 'x' } });
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'opened')).toBe(true));
+    failNext();
+    emit({ type: 'call', id: 1, name: 'payments.record', args: {}, session: 't' });
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'result')).toBe(true));
+    expect(posted.find((m) => m.type === 'result')).toMatchObject({
+      id: 1,
+      result: unsentAnswerResult,
+    });
+    expect(JSON.stringify(unsentAnswerResult)).toMatch(/a pu être enregistrée/);
   });
 });
 

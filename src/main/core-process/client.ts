@@ -52,6 +52,11 @@ export interface StartCoreProcessOptions {
   restart?: RestartPolicy;
   /** How long close() waits for the core to close its database before ending it (ms). */
   closeTimeoutMs?: number;
+  /**
+   * How long a restarted process may take to reopen the database (ms). The first start has no
+   * limit, since it may migrate a large base; a reopen has nothing to migrate.
+   */
+  reopenTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -106,6 +111,12 @@ export const coreStoppedResult: Result<never> = {
   },
 };
 
+/** Reopening after a crash: SQLite's recovery and the startup checks, on an old counter. */
+export const DEFAULT_REOPEN_TIMEOUT_MS = 120_000;
+
+export const reopenTimeoutMessage =
+  'Le moteur de Guichet ne parvient pas à rouvrir la base après un arrêt. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
+
 export const repeatedCrashMessage =
   'Le moteur de Guichet s’est arrêté plusieurs fois de suite. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
 
@@ -127,6 +138,14 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
   let waiting: Array<() => void> = [];
   const exits: number[] = [];
   let closed: (() => void) | null = null;
+  /** The one close in progress: a second close() waits for the same end. */
+  let closing: Promise<void> | null = null;
+  let reopenTimer: NodeJS.Timeout | null = null;
+
+  function clearReopenTimer(): void {
+    if (reopenTimer) clearTimeout(reopenTimer);
+    reopenTimer = null;
+  }
 
   let resolveStart!: (core: RemoteCore) => void;
   let rejectStart!: (error: CoreStartError) => void;
@@ -173,6 +192,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
           state = 'running';
           resolveStart(remote);
         } else if (state === 'restarting') {
+          clearReopenTimer();
           state = 'running';
           opts.onEvent?.({ kind: 'restarted' });
           releaseWaiting();
@@ -183,6 +203,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
           state = 'stopped';
           rejectStart(new CoreStartError(message.message, message.domain));
         } else if (state === 'restarting') {
+          clearReopenTimer();
           stop(
             message.domain
               ? message.message
@@ -206,6 +227,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
 
   function onExit(current: CoreChild, code: number | null): void {
     if (current !== child) return;
+    clearReopenTimer();
     opts.onEvent?.({ kind: 'exit', code, pendingCalls: pending.size });
     if (state === 'closing' || state === 'stopped') {
       failAllPending(coreClosedMidCallResult);
@@ -232,6 +254,16 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
     }
     state = 'restarting';
     launch();
+    if (state === 'restarting') {
+      const reopening = child;
+      reopenTimer = setTimeout(() => {
+        reopenTimer = null;
+        if (state !== 'restarting' || child !== reopening) return;
+        stop(reopenTimeoutMessage);
+        reopening.kill();
+      }, opts.reopenTimeoutMs ?? DEFAULT_REOPEN_TIMEOUT_MS);
+      reopenTimer.unref?.();
+    }
   }
 
   function launch(): void {
@@ -297,12 +329,14 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
       return shell?.hasOpenTill ?? true;
     },
     close() {
+      if (closing) return closing;
       if (state === 'stopped') return Promise.resolve();
+      clearReopenTimer();
       const wasRestarting = state === 'restarting';
       state = 'closing';
       releaseWaiting();
       const current = child;
-      return new Promise<void>((resolve) => {
+      closing = new Promise<void>((resolve) => {
         let timer: NodeJS.Timeout | null = null;
         const done = () => {
           if (timer) clearTimeout(timer);
@@ -325,6 +359,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
           done();
         }
       });
+      return closing;
     },
   };
 

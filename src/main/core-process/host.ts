@@ -6,7 +6,13 @@ import pino, { type Logger } from 'pino';
 import { openCore, type Core, type CoreOptions } from '../../core/core';
 import { DomainError } from '../../core/errors';
 import type { Result } from '../../shared/result';
-import type { CoreProcessOpenOptions, FromCore, ShellState, ToCore } from './protocol';
+import {
+  toCoreSchema,
+  type CoreProcessOpenOptions,
+  type FromCore,
+  type ShellState,
+  type ToCore,
+} from './protocol';
 
 export interface HostPort {
   onMessage(listener: (message: unknown) => void): void;
@@ -24,6 +30,29 @@ const internalResult: Result<never> = {
     code: 'INTERNE',
     message:
       'Erreur interne : l’opération n’a pas été enregistrée. Réessayez ; si cela persiste, faites un rapport d’incident.',
+  },
+};
+
+/**
+ * The handler finished, but its answer could not cross to the shell (a value that cannot be
+ * cloned: a bug). Whatever it wrote is committed, so the person must check before redoing it.
+ */
+export const unsentAnswerResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Erreur interne : l’opération a pu être enregistrée, mais sa réponse n’a pas pu être affichée. Vérifiez-la (fiche de la famille, journal) avant de la refaire, et faites un rapport d’incident.',
+  },
+};
+
+/** A message from the shell that does not match the protocol: nothing was done. */
+const malformedCallResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Erreur interne : requête mal formée vers le moteur de Guichet, l’opération n’a pas été faite. Relancez Guichet ; si cela persiste, faites un rapport d’incident.',
   },
 };
 
@@ -128,7 +157,7 @@ export function runCoreHost(
         } catch (e) {
           // A value that cannot be cloned across processes: a bug in a handler's result.
           log.error({ err: e, handler: message.name }, 'moteur : réponse non transmissible');
-          port.post({ type: 'result', id: message.id, result: internalResult, shell });
+          port.post({ type: 'result', id: message.id, result: unsentAnswerResult, shell });
         }
       });
     inFlight.add(call);
@@ -157,8 +186,21 @@ export function runCoreHost(
   }
 
   port.onMessage((raw) => {
-    const message = raw as ToCore;
-    switch (message?.type) {
+    const parsed = toCoreSchema.safeParse(raw);
+    if (!parsed.success) {
+      const bad = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      log.warn(
+        { type: bad['type'], detail: parsed.error.message.slice(0, 300) },
+        'moteur : message mal formé ignoré',
+      );
+      // A call keeps the shell waiting for its answer: it gets a refusal, when it can be told.
+      if (bad['type'] === 'call' && typeof bad['id'] === 'number' && Number.isInteger(bad['id'])) {
+        port.post({ type: 'result', id: bad['id'], result: malformedCallResult, shell: null });
+      }
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
       case 'open':
         void onOpen(message.options);
         return;
@@ -168,8 +210,6 @@ export function runCoreHost(
       case 'close':
         void onClose();
         return;
-      default:
-        log.warn({ type: (raw as { type?: unknown })?.type }, 'moteur : message inconnu ignoré');
     }
   });
 

@@ -3,28 +3,13 @@
 // bank statement, a first sync) never freezes the window: Windows greys out a window whose main
 // process stops answering, and every other IPC call would wait behind it.
 //
-// Both sides are ours, but the parent still checks what it receives: a message that does not
-// match is a bug to log, not something to act upon.
+// Both sides are ours, but each still checks what it receives with the schemas below: a message
+// that does not match is a bug to log, not something to act upon.
 import { z } from 'zod';
 import type { MachineSettings } from '../../shared/contract';
+import { errorCodes } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import type { SeedKind } from '../../core/demo/seed';
-
-/** What the core needs to open, all of it plain data that crosses a process boundary. */
-export interface CoreProcessOpenOptions {
-  dbFile: string;
-  seed?: SeedKind;
-  backupDir?: string;
-  migrationsDir?: string;
-  /** better-sqlite3 built for Electron's ABI. */
-  nativeBinding?: string;
-  /** pino level for the core's log (default 'info'). */
-  logLevel?: string;
-  /** false: no daily backup timer (tests, benchmarks). */
-  backupSchedule?: false;
-  /** false: the sync engine only runs when asked (tests, benchmarks). */
-  syncBackground?: boolean;
-}
 
 /**
  * What the shell reads without a session (printers, update feed, whether a till is open). The
@@ -36,10 +21,41 @@ export interface ShellState {
   hasOpenTill: boolean;
 }
 
-export type ToCore =
-  | { type: 'open'; options: CoreProcessOpenOptions }
-  | { type: 'call'; id: number; name: string; args: unknown; session: string | null }
-  | { type: 'close' };
+const seedKinds = ['demo', 'empty', 'none'] as const satisfies readonly SeedKind[];
+
+/** What the core needs to open, all of it plain data that crosses a process boundary. */
+const openOptionsSchema = z.object({
+  dbFile: z.string().min(1),
+  seed: z.enum(seedKinds).optional(),
+  backupDir: z.string().min(1).optional(),
+  migrationsDir: z.string().min(1).optional(),
+  /** better-sqlite3 built for Electron's ABI. */
+  nativeBinding: z.string().min(1).optional(),
+  /** pino level for the core's log (default 'info'). */
+  logLevel: z.string().optional(),
+  /** false: no daily backup timer (tests, benchmarks). */
+  backupSchedule: z.literal(false).optional(),
+  /** false: the sync engine only runs when asked (tests, benchmarks). */
+  syncBackground: z.boolean().optional(),
+});
+
+/** Derived from the schema, so that an option added here cannot be dropped by the check. */
+export type CoreProcessOpenOptions = z.infer<typeof openOptionsSchema>;
+
+/** What the core accepts from the shell: anything else is logged and, for a call, refused. */
+export const toCoreSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open'), options: openOptionsSchema }),
+  z.object({
+    type: z.literal('call'),
+    id: z.number().int(),
+    name: z.string().min(1),
+    args: z.unknown(),
+    session: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('close') }),
+]);
+
+export type ToCore = z.infer<typeof toCoreSchema>;
 
 const shellStateSchema = z.object({
   machineSettings: z.custom<MachineSettings>(
@@ -48,13 +64,18 @@ const shellStateSchema = z.object({
   hasOpenTill: z.boolean(),
 });
 
-const resultSchema = z.custom<Result<unknown>>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    'ok' in v &&
-    typeof (v as { ok: unknown }).ok === 'boolean',
-);
+/** A refusal always carries a code the UI knows and a French message to show. */
+const appErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string().min(1),
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+const resultSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: appErrorSchema }),
+]) as z.ZodType<Result<unknown>>;
 
 export const fromCoreSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('opened'), shell: shellStateSchema }),
