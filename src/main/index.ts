@@ -324,7 +324,23 @@ if (!app.requestSingleInstanceLock()) {
   // profile; it must be moved before 'ready'.
   const sessionData = sessionDataDir(location);
   if (sessionData) app.setPath('sessionData', sessionData);
+  let toldStillClosing = false;
   app.on('second-instance', () => {
+    if (quitting) {
+      // No window any more, but the lock is held until the database is closed: without a word,
+      // the relaunch would seem to do nothing. Said once per closing.
+      if (toldStillClosing) return;
+      toldStillClosing = true;
+      void dialog
+        .showMessageBox({
+          type: 'info',
+          title: mainMessages.stillClosingTitle,
+          message: mainMessages.stillClosing,
+          buttons: ['OK'],
+        })
+        .catch((e: unknown) => log.warn({ err: e }, 'message « Guichet se ferme » impossible'));
+      return;
+    }
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();

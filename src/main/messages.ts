@@ -13,6 +13,11 @@ export const mainMessages = {
   startupFailed: (detail: string): string =>
     `Guichet n’a pas pu ouvrir sa base de données (${detail}). Relancez l’application ; si cela persiste, faites un rapport d’incident en joignant le journal de l’application.`,
 
+  /** A relaunch while the previous Guichet is still closing its database (no window left). */
+  stillClosingTitle: 'Guichet se ferme',
+  stillClosing:
+    'Guichet termine d’enregistrer (par exemple la sauvegarde qui suit la clôture de caisse) avant de se fermer, ce qui prend au plus deux minutes. Fermez ce message, attendez un instant, puis relancez Guichet.',
+
   dataDirNotAbsolute: (dir: string): string =>
     `Le dossier de données indiqué par GUICHET_DATA_DIR (« ${dir} ») n’est pas un chemin complet. Indiquez un chemin commençant par une lettre de lecteur, par exemple C:\\ProgramData\\Guichet, puis relancez Guichet.`,
   programDataMissing:

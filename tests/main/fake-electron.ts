@@ -89,6 +89,8 @@ export const fake = {
     child: ChildProcess;
   }>,
   errorBoxes: [] as Array<[string, string]>,
+  /** dialog.showMessageBox calls: [title, message]. */
+  messageBoxes: [] as Array<[string, string]>,
   exitCode: null as number | null,
   fireReady: () => resolveReady(),
   emitApp(event: string, ...args: unknown[]): void {
@@ -222,6 +224,10 @@ export const shell = {
 export const dialog = {
   showErrorBox: (title: string, message: string) => {
     fake.errorBoxes.push([title, message]);
+  },
+  showMessageBox: async (options: { title?: string; message: string }) => {
+    fake.messageBoxes.push([options.title ?? '', options.message]);
+    return { response: 0, checkboxChecked: false };
   },
 };
 

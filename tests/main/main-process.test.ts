@@ -353,6 +353,14 @@ describe('main process, once ready', () => {
     fake.emitApp('will-quit', quitEvent);
     expect(quitEvent.preventDefault).toHaveBeenCalled();
     expect(fake.calls).not.toContain('quit');
+    // Launched again meanwhile: no window to bring forward, so it says why nothing opens, once.
+    const focused = win.focused;
+    fake.emitApp('second-instance');
+    fake.emitApp('second-instance');
+    expect(fake.messageBoxes).toEqual([
+      ['Guichet se ferme', expect.stringMatching(/relancez Guichet/)],
+    ]);
+    expect(win.focused).toBe(focused);
 
     expect(await backup).toMatchObject({ ok: true });
     await waitFor(() => fake.calls.includes('quit'), 'arrêt après la fermeture du moteur');
