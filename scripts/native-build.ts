@@ -1,7 +1,8 @@
 // Which build of better-sqlite3 is in place, and whether it is the right one. better-sqlite3 is
 // a native module compiled for one ABI: Node's build in node_modules serves the tests and
 // browser mode, Electron's build in out/native/electron serves the desktop app and the
-// installer (scripts/rebuild-electron.ts writes it with a build-info.json beside it). A stale
+// installer (scripts/rebuild-electron.ts writes it with a build-info.json beside it, naming the
+// Electron and the better-sqlite3 release it was built for). A stale
 // build fails deep inside openCore with a message about module versions that tells a person
 // nothing; these checks run first and say which command puts things right.
 //
@@ -24,6 +25,11 @@ export interface NativeTarget {
   electron: string;
   platform: string;
   arch: string;
+  /**
+   * The better-sqlite3 installed in node_modules, when known: a module built from an older
+   * release would load, yet its JavaScript side (the installed one) expects the new native side.
+   */
+  betterSqlite3?: string;
 }
 
 export type BuildInfoRead =
@@ -33,7 +39,14 @@ export type NativeVerdict =
   | { ok: true }
   | {
       ok: false;
-      reason: 'missing' | 'corrupt' | 'binary-missing' | 'electron' | 'platform' | 'arch';
+      reason:
+        | 'missing'
+        | 'corrupt'
+        | 'binary-missing'
+        | 'electron'
+        | 'better-sqlite3'
+        | 'platform'
+        | 'arch';
       /** One French sentence saying what is wrong, without the command that fixes it. */
       message: string;
     };
@@ -125,6 +138,15 @@ export function checkElectronBuild(
       message: `better-sqlite3 a été construit pour Electron ${info.electron}, or Electron ${target.electron} est installé`,
     };
   }
+  if (target.betterSqlite3 && info.betterSqlite3 !== target.betterSqlite3) {
+    return {
+      ok: false,
+      reason: 'better-sqlite3',
+      message: info.betterSqlite3
+        ? `le module pour Electron vient de better-sqlite3 ${info.betterSqlite3}, or better-sqlite3 ${target.betterSqlite3} est installé`
+        : `le module pour Electron vient d’une version inconnue de better-sqlite3, or better-sqlite3 ${target.betterSqlite3} est installé`,
+    };
+  }
   if (info.platform !== target.platform) {
     return {
       ok: false,
@@ -144,9 +166,14 @@ export function checkElectronBuild(
 
 /** The installed electron package's version, null when the package is absent or unreadable. */
 export function installedElectronVersion(repoRoot: string): string | null {
+  return installedVersion(repoRoot, 'electron');
+}
+
+/** A package's version in the repository's node_modules, null when absent or unreadable. */
+export function installedVersion(repoRoot: string, name: string): string | null {
   try {
     const pkg: unknown = JSON.parse(
-      readFileSync(path.join(repoRoot, 'node_modules', 'electron', 'package.json'), 'utf8'),
+      readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8'),
     );
     const version = (pkg as { version?: unknown } | null)?.version;
     return typeof version === 'string' && version !== '' ? version : null;
@@ -162,9 +189,15 @@ export function checkLocalElectronBuild(
   host: { platform: string; arch: string } = process,
 ): NativeVerdict {
   const paths = nativePaths(repoRoot);
+  const betterSqlite3 = installedVersion(repoRoot, 'better-sqlite3');
   return checkElectronBuild(
     readBuildInfo(paths.buildInfo),
-    { electron: electronVersion, platform: host.platform, arch: host.arch },
+    {
+      electron: electronVersion,
+      platform: host.platform,
+      arch: host.arch,
+      ...(betterSqlite3 ? { betterSqlite3 } : {}),
+    },
     existsSync(paths.binary),
   );
 }
@@ -232,9 +265,10 @@ export function assertPackagedBuild(
   if (!electron) throw new Error(nativeText.electronMissing);
   const arch = typeof target.arch === 'number' ? (BUILDER_ARCH[target.arch] ?? '?') : target.arch;
   const paths = nativePaths(repoRoot);
+  const betterSqlite3 = installedVersion(repoRoot, 'better-sqlite3');
   const verdict = checkElectronBuild(
     readBuildInfo(paths.buildInfo),
-    { electron, platform: target.platform, arch },
+    { electron, platform: target.platform, arch, ...(betterSqlite3 ? { betterSqlite3 } : {}) },
     existsSync(paths.binary),
   );
   if (!verdict.ok) throw new Error(nativeText.packaging(verdict.message));

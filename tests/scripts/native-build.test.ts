@@ -31,17 +31,25 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-/** A fake repository: node_modules/electron at `electron`, and out/native/electron as asked. */
+/**
+ * A fake repository: node_modules/electron at `electron`, node_modules/better-sqlite3 at
+ * `betterSqlite3` (none when not given), and out/native/electron as asked.
+ */
 function fakeRepo(opts: {
   electron?: string;
+  betterSqlite3?: string;
   buildInfo?: BuildInfo | string;
   binary?: boolean;
 }): void {
-  if (opts.electron) {
-    mkdirSync(path.join(root, 'node_modules', 'electron'), { recursive: true });
+  for (const [name, version] of [
+    ['electron', opts.electron],
+    ['better-sqlite3', opts.betterSqlite3],
+  ] as const) {
+    if (!version) continue;
+    mkdirSync(path.join(root, 'node_modules', name), { recursive: true });
     writeFileSync(
-      path.join(root, 'node_modules', 'electron', 'package.json'),
-      JSON.stringify({ name: 'electron', version: opts.electron }),
+      path.join(root, 'node_modules', name, 'package.json'),
+      JSON.stringify({ name, version }),
     );
   }
   const paths = nativePaths(root);
@@ -153,6 +161,29 @@ describe('npm start’s check of the Electron build', () => {
     expect(installedElectronVersion(root)).toBe('41.7.1');
     writeFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), '{');
     expect(installedElectronVersion(root)).toBeNull();
+  });
+
+  it('rebuilds after a better-sqlite3 upgrade, or when the record does not say which one', () => {
+    fakeRepo({ electron: '41.7.1', betterSqlite3: '12.6.2', buildInfo: linuxBuild });
+    expect(checkLocalElectronBuild(root, '41.7.1', linuxHost)).toEqual({ ok: true });
+    fakeRepo({ electron: '41.7.1', betterSqlite3: '12.7.0', buildInfo: linuxBuild });
+    expect(checkLocalElectronBuild(root, '41.7.1', linuxHost)).toEqual({
+      ok: false,
+      reason: 'better-sqlite3',
+      message:
+        'le module pour Electron vient de better-sqlite3 12.6.2, or better-sqlite3 12.7.0 est installé',
+    });
+    const { betterSqlite3: _dropped, ...unnamed } = linuxBuild;
+    fakeRepo({ electron: '41.7.1', betterSqlite3: '12.7.0', buildInfo: unnamed });
+    expect(checkLocalElectronBuild(root, '41.7.1', linuxHost)).toMatchObject({
+      reason: 'better-sqlite3',
+      message: expect.stringMatching(/version inconnue de better-sqlite3/),
+    });
+    // Packaging refuses it too.
+    fakeRepo({ electron: '41.7.1', betterSqlite3: '12.7.0', buildInfo: windowsBuild });
+    expect(() => assertPackagedBuild(root, { platform: 'win32', arch: 'x64' })).toThrow(
+      /vient de better-sqlite3 12\.6\.2, or better-sqlite3 12\.7\.0 est installé/,
+    );
   });
 
   it('checks each field, whatever the order of the failures', () => {
