@@ -102,6 +102,11 @@ export interface Core {
   readonly sync: SyncEngine;
   /** Resolves once no backup is being written (an orderly stop, tests). */
   backupsIdle(): Promise<void>;
+  /**
+   * The first step of an orderly stop: no daily backup and no background sync start from now
+   * on, so that waiting for backupsIdle() then waits for the last one. Calls still work.
+   */
+  stopBackground(): void;
   close(): void;
 }
 
@@ -461,6 +466,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       prepared(sqlite, "SELECT 1 FROM till_session WHERE status = 'open' LIMIT 1").get() !==
       undefined,
     backupsIdle: () => backups.idle(),
+    stopBackground() {
+      sync.stop();
+      backups.stop();
+    },
     sync,
     close() {
       if (closed) return;

@@ -328,7 +328,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
     if (quitting) {
       // No window any more, but the lock is held until the database is closed: without a word,
-      // the relaunch would seem to do nothing. Said once per closing.
+      // the relaunch would seem to do nothing. One box at a time; a relaunch after it is closed
+      // is told again.
       if (toldStillClosing) return;
       toldStillClosing = true;
       void dialog
@@ -338,7 +339,10 @@ if (!app.requestSingleInstanceLock()) {
           message: mainMessages.stillClosing,
           buttons: ['OK'],
         })
-        .catch((e: unknown) => log.warn({ err: e }, 'message « Guichet se ferme » impossible'));
+        .catch((e: unknown) => log.warn({ err: e }, 'message « Guichet se ferme » impossible'))
+        .finally(() => {
+          toldStillClosing = false;
+        });
       return;
     }
     if (!mainWindow) return;

@@ -16,7 +16,7 @@ export const mainMessages = {
   /** A relaunch while the previous Guichet is still closing its database (no window left). */
   stillClosingTitle: 'Guichet se ferme',
   stillClosing:
-    'Guichet termine d’enregistrer (par exemple la sauvegarde qui suit la clôture de caisse) avant de se fermer, ce qui prend au plus deux minutes. Fermez ce message, attendez un instant, puis relancez Guichet.',
+    'Guichet termine d’enregistrer avant de se fermer (par exemple la sauvegarde qui suit la clôture de caisse), ce qui peut prendre jusqu’à deux minutes et demie. Fermez ce message, attendez que Guichet ait disparu de la barre des tâches, puis relancez-le.',
 
   dataDirNotAbsolute: (dir: string): string =>
     `Le dossier de données indiqué par GUICHET_DATA_DIR (« ${dir} ») n’est pas un chemin complet. Indiquez un chemin commençant par une lettre de lecteur, par exemple C:\\ProgramData\\Guichet, puis relancez Guichet.`,

@@ -18,6 +18,7 @@ import {
   reopenTimeoutMessage,
   repeatedCrashMessage,
   startCoreProcess,
+  unreadableAnswerResult,
   type CoreChild,
   type CoreProcessEvent,
 } from '../../src/main/core-process/client';
@@ -335,7 +336,7 @@ describe('the client when its process dies', () => {
     expect(made[0]!.killed).toBe(true);
   });
 
-  it('refuses a refusal without its error: code and French message are required', async () => {
+  it('requires a refusal’s code and French message; an unreadable answer still settles its call', async () => {
     const { made, spawn } = standIn();
     const events: CoreProcessEvent[] = [];
     const remote = await startCoreProcess({
@@ -343,18 +344,50 @@ describe('the client when its process dies', () => {
       open: { dbFile: 'x' },
       onEvent: (e) => events.push(e),
     });
-    const call = remote.send('system.status', {}, null);
+    const first = remote.send('payments.record', {}, 't');
+    const second = remote.send('payments.record', {}, 't');
+    const third = remote.send('payments.record', {}, 't');
     made[0]!.message({ type: 'result', id: 1, result: { ok: false }, shell: null });
     made[0]!.message({
       type: 'result',
-      id: 1,
+      id: 2,
       result: { ok: false, error: { code: 'INCONNU', message: 'x' } },
       shell: null,
     });
     expect(events.map((e) => e.kind)).toEqual(['invalid-message', 'invalid-message']);
+    // The handler ran: the person is told it may have been recorded, not left waiting.
+    expect(await first).toEqual(unreadableAnswerResult);
+    expect(await second).toEqual(unreadableAnswerResult);
+    expect(JSON.stringify(unreadableAnswerResult)).toMatch(/a pu être enregistrée ou non/);
     const refusal = { ok: false, error: { code: 'CONFLIT', message: 'Déjà encaissé.' } };
-    made[0]!.message({ type: 'result', id: 1, result: refusal, shell: null });
-    expect(await call).toEqual(refusal);
+    made[0]!.message({ type: 'result', id: 3, result: refusal, shell: null });
+    expect(await third).toEqual(refusal);
+  });
+
+  it('counts the close’s time limit again from the host’s « closing »', async () => {
+    const { made, spawn } = standIn();
+    const remote = await startCoreProcess({
+      spawn,
+      open: { dbFile: 'x' },
+      closeTimeoutMs: 1_000,
+    });
+    vi.useFakeTimers();
+    try {
+      let ended = false;
+      void remote.close().then(() => (ended = true));
+      // A long handler held the host for 900 ms before it read the close.
+      await vi.advanceTimersByTimeAsync(900);
+      made[0]!.message({ type: 'closing' });
+      await vi.advanceTimersByTimeAsync(900);
+      expect(ended).toBe(false);
+      expect(made[0]!.killed).toBe(false);
+      await vi.advanceTimersByTimeAsync(200);
+      // The host never said 'closed': the shell ends it, 1 s after 'closing'.
+      expect(ended).toBe(true);
+      expect(made[0]!.killed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores a malformed message and says so', async () => {
@@ -440,6 +473,7 @@ describe('the host checking what it receives', () => {
       hasOpenTill: () => false,
       send,
       backupsIdle: () => Promise.resolve(),
+      stopBackground: () => undefined,
       close: () => undefined,
     } as unknown as Core;
     const listeners: Array<(m: unknown) => void> = [];
@@ -481,6 +515,10 @@ describe('the host checking what it receives', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(opens).toEqual([]);
     expect(calls).toEqual([]);
+    // The open is answered too: the shell would otherwise wait for ever for its core.
+    expect(posted.filter((m) => m.type === 'open-failed')).toEqual([
+      { type: 'open-failed', message: expect.stringMatching(/mal formée/), domain: false },
+    ]);
     const results = posted.filter((m) => m.type === 'result');
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ id: 7, result: { ok: false, error: { code: 'INTERNE' } } });
@@ -523,6 +561,7 @@ describe('the host closing its core', () => {
         return { ok: true, value: null };
       },
       backupsIdle: () => backup,
+      stopBackground: () => order.push('tâches de fond arrêtées'),
       close: () => order.push('base fermée'),
     } as unknown as Core;
     const listeners: Array<(m: unknown) => void> = [];
@@ -532,7 +571,7 @@ describe('the host closing its core', () => {
         onMessage: (l) => listeners.push(l),
         post: (m) => {
           posted.push(m);
-          if (m.type === 'closed') order.push('closed');
+          if (m.type === 'closing' || m.type === 'closed') order.push(m.type);
         },
       },
       async () => fakeCore,
@@ -543,6 +582,43 @@ describe('the host closing its core', () => {
     emit({ type: 'call', id: 1, name: 'till.close', args: {}, session: 't' });
     emit({ type: 'close' });
     await vi.waitFor(() => expect(order).toContain('closed'), { timeout: 5_000 });
-    expect(order).toEqual(['clôture enregistrée', 'sauvegarde finie', 'base fermée', 'closed']);
+    expect(order).toEqual([
+      'closing',
+      'clôture enregistrée',
+      'tâches de fond arrêtées',
+      'sauvegarde finie',
+      'base fermée',
+      'closed',
+    ]);
+  });
+
+  it('waits for an opening under way before closing, so that the database opened is closed', async () => {
+    const order: string[] = [];
+    const listeners: Array<(m: unknown) => void> = [];
+    runCoreHost(
+      {
+        onMessage: (l) => listeners.push(l),
+        post: (m) => {
+          if (m.type !== 'log') order.push(m.type);
+        },
+      },
+      async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        order.push('base ouverte');
+        return {
+          machineSettings: () => ({}),
+          hasOpenTill: () => false,
+          backupsIdle: () => Promise.resolve(),
+          stopBackground: () => undefined,
+          close: () => order.push('base fermée'),
+        } as unknown as Core;
+      },
+    );
+    const emit = (m: ToCore) => listeners.forEach((l) => l(m));
+    emit({ type: 'open', options: { dbFile: 'x' } });
+    emit({ type: 'close' });
+    emit({ type: 'open', options: { dbFile: 'x' } });
+    await vi.waitFor(() => expect(order).toContain('closed'), { timeout: 5_000 });
+    expect(order).toEqual(['closing', 'base ouverte', 'opened', 'base fermée', 'closed']);
   });
 });

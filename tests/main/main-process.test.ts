@@ -353,13 +353,17 @@ describe('main process, once ready', () => {
     fake.emitApp('will-quit', quitEvent);
     expect(quitEvent.preventDefault).toHaveBeenCalled();
     expect(fake.calls).not.toContain('quit');
-    // Launched again meanwhile: no window to bring forward, so it says why nothing opens, once.
+    // Launched again meanwhile: no window to bring forward, so it says why nothing opens, with
+    // one box at a time; launched again once the box is closed, it says so again.
     const focused = win.focused;
     fake.emitApp('second-instance');
     fake.emitApp('second-instance');
     expect(fake.messageBoxes).toEqual([
-      ['Guichet se ferme', expect.stringMatching(/relancez Guichet/)],
+      ['Guichet se ferme', expect.stringMatching(/deux minutes et demie.*relancez-le/)],
     ]);
+    await new Promise((r) => setImmediate(r));
+    fake.emitApp('second-instance');
+    expect(fake.messageBoxes).toHaveLength(2);
     expect(win.focused).toBe(focused);
 
     expect(await backup).toMatchObject({ ok: true });

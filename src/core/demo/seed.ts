@@ -9,8 +9,9 @@ import { hashPassword } from '../auth/passwords';
 import { getSetting, setSetting } from '../settings';
 import { demoPostes } from '../../shared/demo/commune';
 import { DEFAULT_DEMO_FAMILIES, DEFAULT_DEMO_SEED, generateDemo } from './generate';
+import type { SeedKind } from '../../shared/demo/seed-kinds';
 
-export type SeedKind = 'demo' | 'empty' | 'none';
+export type { SeedKind };
 
 export interface SeedOptions {
   now: () => Date;

@@ -89,7 +89,20 @@ export const coreCrashedResult: Result<never> = {
   },
 };
 
-/** Above the host's own waits (10 s for calls, then BACKUP_GRACE_MS for backups). */
+/** The core answered a call with something that is not a Result: a bug, after the handler ran. */
+export const unreadableAnswerResult: Result<never> = {
+  ok: false,
+  error: {
+    code: 'INTERNE',
+    message:
+      'Le moteur de Guichet a répondu de façon illisible : l’opération a pu être enregistrée ou non. Vérifiez-la (fiche de la famille, journal) avant de la refaire, et faites un rapport d’incident.',
+  },
+};
+
+/**
+ * Above the host's own waits (10 s for calls, then BACKUP_GRACE_MS for backups), counted from
+ * close() and counted again from the host's 'closing', which a long handler may delay.
+ */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 150_000;
 
 /** A call the core had received when Guichet closed without its answer. */
@@ -115,7 +128,7 @@ export const coreStoppedResult: Result<never> = {
 export const DEFAULT_REOPEN_TIMEOUT_MS = 120_000;
 
 export const reopenTimeoutMessage =
-  'Le moteur de Guichet ne parvient pas à rouvrir la base après un arrêt. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
+  'Le moteur de Guichet ne parvient pas à rouvrir la base après un arrêt inattendu. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
 
 export const repeatedCrashMessage =
   'Le moteur de Guichet s’est arrêté plusieurs fois de suite. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
@@ -138,6 +151,8 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
   let waiting: Array<() => void> = [];
   const exits: number[] = [];
   let closed: (() => void) | null = null;
+  /** Starts the close's time limit again: the host has read the close and begins its waits. */
+  let closeAcknowledged: (() => void) | null = null;
   /** The one close in progress: a second close() waits for the same end. */
   let closing: Promise<void> | null = null;
   let reopenTimer: NodeJS.Timeout | null = null;
@@ -177,6 +192,14 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
     const parsed = fromCoreSchema.safeParse(raw);
     if (!parsed.success) {
       opts.onEvent?.({ kind: 'invalid-message', detail: parsed.error.message.slice(0, 300) });
+      // An answer whose id is readable still settles its call: the window must not wait for ever.
+      const bad = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      const id = bad['id'];
+      if (bad['type'] === 'result' && typeof id === 'number' && pending.has(id)) {
+        const p = pending.get(id)!;
+        pending.delete(id);
+        p.resolve(unreadableAnswerResult);
+      }
       return;
     }
     const message: FromCore = parsed.data;
@@ -219,6 +242,9 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
         p?.resolve(message.result);
         return;
       }
+      case 'closing':
+        closeAcknowledged?.();
+        return;
       case 'closed':
         closed?.();
         return;
@@ -338,16 +364,23 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
       const current = child;
       closing = new Promise<void>((resolve) => {
         let timer: NodeJS.Timeout | null = null;
+        const limitMs = opts.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
         const done = () => {
           if (timer) clearTimeout(timer);
           closed = null;
+          closeAcknowledged = null;
           state = 'stopped';
           failAllPending(coreClosedMidCallResult);
           current.kill();
           resolve();
         };
         closed = done;
-        timer = setTimeout(done, opts.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+        timer = setTimeout(done, limitMs);
+        closeAcknowledged = () => {
+          closeAcknowledged = null;
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(done, limitMs);
+        };
         if (wasRestarting) {
           // Still opening the database: ending the process is the quickest clean stop.
           done();

@@ -56,6 +56,9 @@ const malformedCallResult: Result<never> = {
   },
 };
 
+const malformedOpenMessage =
+  'demande d’ouverture mal formée (dossier de données ou option invalide)';
+
 const closingResult: Result<never> = {
   ok: false,
   error: {
@@ -82,7 +85,7 @@ export function runCoreHost(
     { write: (line: string) => port.post({ type: 'log', line }) },
   );
   let core: Core | null = null;
-  let opening = false;
+  let opening: Promise<void> | null = null;
   let closing = false;
   const inFlight = new Set<Promise<unknown>>();
 
@@ -91,12 +94,17 @@ export function runCoreHost(
     hasOpenTill: c.hasOpenTill(),
   });
 
-  async function onOpen(options: CoreProcessOpenOptions): Promise<void> {
-    if (opening || core) {
+  function onOpen(options: CoreProcessOpenOptions): void {
+    if (opening || core || closing) {
       log.warn({}, 'moteur : demande d’ouverture en double ignorée');
       return;
     }
-    opening = true;
+    opening = openCoreFor(options).finally(() => {
+      opening = null;
+    });
+  }
+
+  async function openCoreFor(options: CoreProcessOpenOptions): Promise<void> {
     log = pino(
       { level: options.logLevel ?? 'info' },
       { write: (line: string) => port.post({ type: 'log', line }) },
@@ -120,8 +128,6 @@ export function runCoreHost(
         message: e instanceof Error ? e.message : String(e),
         domain: e instanceof DomainError,
       });
-    } finally {
-      opening = false;
     }
   }
 
@@ -167,6 +173,9 @@ export function runCoreHost(
   async function onClose(): Promise<void> {
     if (closing) return;
     closing = true;
+    port.post({ type: 'closing' });
+    // A close read while the database is still opening waits for the opening to end.
+    if (opening) await opening;
     // Calls already started, and a backup being written, are let finish for a while: closing the
     // database under them would turn a payment being recorded into an error on screen.
     // The calls first, and only then the backups: a till.close still running starts the
@@ -174,6 +183,12 @@ export function runCoreHost(
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
     await Promise.race([Promise.allSettled([...inFlight]), pause(CALLS_GRACE_MS)]);
     if (core) {
+      // No daily backup or background sync may start now: the wait is for the last backup.
+      try {
+        core.stopBackground();
+      } catch (e) {
+        log.error({ err: e }, 'moteur : arrêt des tâches de fond en erreur');
+      }
       await Promise.race([core.backupsIdle().catch(() => undefined), pause(BACKUP_GRACE_MS)]);
     }
     try {
@@ -193,9 +208,11 @@ export function runCoreHost(
         { type: bad['type'], detail: parsed.error.message.slice(0, 300) },
         'moteur : message mal formé ignoré',
       );
-      // A call keeps the shell waiting for its answer: it gets a refusal, when it can be told.
+      // The shell waits for an answer to a call or an open: it gets a refusal, when it can be told.
       if (bad['type'] === 'call' && typeof bad['id'] === 'number' && Number.isInteger(bad['id'])) {
         port.post({ type: 'result', id: bad['id'], result: malformedCallResult, shell: null });
+      } else if (bad['type'] === 'open') {
+        port.post({ type: 'open-failed', message: malformedOpenMessage, domain: false });
       }
       return;
     }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { MachineSettings } from '../../shared/contract';
 import { errorCodes } from '../../shared/errors';
 import type { Result } from '../../shared/result';
-import type { SeedKind } from '../../core/demo/seed';
+import { seedKinds } from '../../shared/demo/seed-kinds';
 
 /**
  * What the shell reads without a session (printers, update feed, whether a till is open). The
@@ -20,8 +20,6 @@ export interface ShellState {
   machineSettings: MachineSettings;
   hasOpenTill: boolean;
 }
-
-const seedKinds = ['demo', 'empty', 'none'] as const satisfies readonly SeedKind[];
 
 /** What the core needs to open, all of it plain data that crosses a process boundary. */
 const openOptionsSchema = z.object({
@@ -95,6 +93,11 @@ export const fromCoreSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), line: z.string() }),
   /** Listening: sent first. Node's fork drops what arrives before the child's listener. */
   z.object({ type: z.literal('ready') }),
+  /**
+   * The close was read: the host's own waits (calls, then backups) start now, and the shell
+   * counts its time limit from here, since a long handler may have delayed the reading.
+   */
+  z.object({ type: z.literal('closing') }),
   z.object({ type: z.literal('closed') }),
 ]);
 
