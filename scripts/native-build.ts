@@ -215,6 +215,8 @@ export const nativeText = {
     `Paquet d’installation refusé : ${why}. Le module natif embarqué doit être celui de Windows x64 pour l’Electron installé ; lancez « npm run rebuild:electron -- --platform=win32 --arch=x64 » (ou construisez sur un poste Windows x64), puis recommencez.`,
   electronMissing:
     'Le paquet « electron » est absent de node_modules : impossible de vérifier le module natif à embarquer.',
+  betterSqlite3Missing:
+    'Le paquet « better-sqlite3 » est absent de node_modules ou illisible : impossible de vérifier le module natif à embarquer. Lancez « npm ci » puis recommencez.',
 };
 
 /**
@@ -266,9 +268,10 @@ export function assertPackagedBuild(
   const arch = typeof target.arch === 'number' ? (BUILDER_ARCH[target.arch] ?? '?') : target.arch;
   const paths = nativePaths(repoRoot);
   const betterSqlite3 = installedVersion(repoRoot, 'better-sqlite3');
+  if (!betterSqlite3) throw new Error(nativeText.betterSqlite3Missing);
   const verdict = checkElectronBuild(
     readBuildInfo(paths.buildInfo),
-    { electron, platform: target.platform, arch, ...(betterSqlite3 ? { betterSqlite3 } : {}) },
+    { electron, platform: target.platform, arch, betterSqlite3 },
     existsSync(paths.binary),
   );
   if (!verdict.ok) throw new Error(nativeText.packaging(verdict.message));

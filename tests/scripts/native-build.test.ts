@@ -33,17 +33,18 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /**
  * A fake repository: node_modules/electron at `electron`, node_modules/better-sqlite3 at
- * `betterSqlite3` (none when not given), and out/native/electron as asked.
+ * `betterSqlite3` (12.6.2, the builds' own, unless given; null: absent), and out/native/electron
+ * as asked.
  */
 function fakeRepo(opts: {
   electron?: string;
-  betterSqlite3?: string;
+  betterSqlite3?: string | null;
   buildInfo?: BuildInfo | string;
   binary?: boolean;
 }): void {
   for (const [name, version] of [
     ['electron', opts.electron],
-    ['better-sqlite3', opts.betterSqlite3],
+    ['better-sqlite3', opts.betterSqlite3 === undefined ? '12.6.2' : opts.betterSqlite3],
   ] as const) {
     if (!version) continue;
     mkdirSync(path.join(root, 'node_modules', name), { recursive: true });
@@ -258,6 +259,13 @@ describe('packaging', () => {
   it('refuses to guess when the electron package is absent', () => {
     expect(() => assertPackagedBuild(root, win64)).toThrow(
       'Le paquet « electron » est absent de node_modules',
+    );
+  });
+
+  it('refuses to guess when better-sqlite3’s version cannot be read', () => {
+    fakeRepo({ electron: '41.7.1', betterSqlite3: null, buildInfo: windowsBuild });
+    expect(() => assertPackagedBuild(root, win64)).toThrow(
+      'Le paquet « better-sqlite3 » est absent de node_modules ou illisible',
     );
   });
 
