@@ -205,7 +205,7 @@ describe('the Node build, for browser mode and the tests', () => {
   it('turns a module of another ABI into « lancez npm run rebuild:node », without a stack', () => {
     // Node's own wording when a .node file was compiled for another ABI (here Electron 41's).
     const abiError = new Error(
-      `The module '/work/main/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 145. This version of Node.js requires\nNODE_MODULE_VERSION 115. Please try re-compiling or re-installing\nthe module (for instance, using \`npm rebuild\` or \`npm install\`).`,
+      `The module 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 145. This version of Node.js requires\nNODE_MODULE_VERSION 115. Please try re-compiling or re-installing\nthe module (for instance, using \`npm rebuild\` or \`npm install\`).`,
     );
     expect(isAbiMismatch(abiError)).toBe(true);
     const message = nodeBuildProblem(() => {

@@ -3,8 +3,7 @@
 // memory of a large sync weighs on the window's process. Electron is passed in rather than
 // imported, so that this adapter is tested with a stand-in.
 import type { CoreChild } from './client';
-import type { ToCore } from './protocol';
-import { readyGate } from './ready-gate';
+import { gatedCoreChild } from './ready-gate';
 
 /** The parts of Electron's UtilityProcess used here. */
 export interface UtilityProcessLike {
@@ -47,23 +46,14 @@ export function forkUtilityCore(
     child[stream]?.setEncoding('utf8');
     child[stream]?.on('data', (text: string | Buffer) => onOutput(String(text), stream));
   }
-  const gate = readyGate((message) => {
-    if (exited) throw new Error('moteur arrêté');
-    child.postMessage(message);
-  });
-  child.on('message', (message) => gate.seen(message));
-  return {
-    postMessage(message: ToCore) {
-      gate.post(message);
+  return gatedCoreChild(
+    child,
+    (message) => {
+      if (exited) throw new Error('moteur arrêté');
+      child.postMessage(message);
     },
-    onMessage(listener) {
-      child.on('message', listener);
-    },
-    onExit(listener) {
-      child.on('exit', (code) => listener(code));
-    },
-    kill() {
+    () => {
       if (!exited) child.kill();
     },
-  };
+  );
 }

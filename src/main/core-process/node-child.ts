@@ -7,8 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CoreChild } from './client';
-import type { ToCore } from './protocol';
-import { readyGate } from './ready-gate';
+import { gatedCoreChild } from './ready-gate';
 
 /** entry.ts beside this file (sources), or the built entry passed explicitly. */
 export function defaultCoreEntry(): string {
@@ -45,30 +44,24 @@ export function forkCoreProcess(
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => onStderr(text));
   }
-  const gate = readyGate((message) => {
-    if (!child.connected) throw new Error('canal vers le moteur fermé');
-    // With a callback, a send that fails is reported there instead of as an 'error' event
-    // that would end this process; the child's exit tells the client what became of it.
-    child.send(message, (err) => {
-      if (err) opts.onStderr?.(`envoi au moteur impossible : ${err.message}`);
-    });
-  });
-  child.on('message', (message: unknown) => gate.seen(message));
+  const core = gatedCoreChild(
+    child,
+    (message) => {
+      if (!child.connected) throw new Error('canal vers le moteur fermé');
+      // With a callback, a send that fails is reported there instead of as an 'error' event
+      // that would end this process; the child's exit tells the client what became of it.
+      child.send(message, (err) => {
+        if (err) opts.onStderr?.(`envoi au moteur impossible : ${err.message}`);
+      });
+    },
+    () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+  );
   return {
+    ...core,
     get pid() {
       return child.pid;
-    },
-    postMessage(message: ToCore) {
-      gate.post(message);
-    },
-    onMessage(listener) {
-      child.on('message', listener);
-    },
-    onExit(listener) {
-      child.on('exit', (code) => listener(code));
-    },
-    kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };
 }

@@ -3,6 +3,7 @@
 // child_process drops a message that arrives before a listener exists; Electron's parentPort is
 // documented to queue it, but the gate costs nothing there and keeps both launchers behaving
 // alike, so the 'open' sent right after the fork is never lost.
+import type { CoreChild } from './client';
 import type { ToCore } from './protocol';
 
 export interface ReadyGate {
@@ -32,5 +33,30 @@ export function readyGate(send: (message: ToCore) => void): ReadyGate {
         }
       }
     },
+  };
+}
+
+/** What both launchers' process objects emit: the child's messages and its end. */
+export interface ChildEvents {
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number | null) => void): unknown;
+}
+
+/**
+ * The CoreChild the client drives, over a launched process: what is posted goes through the
+ * ready gate to `send`; `kill` is the launcher's own, which knows whether the process still runs.
+ */
+export function gatedCoreChild(
+  child: ChildEvents,
+  send: (message: ToCore) => void,
+  kill: () => void,
+): CoreChild {
+  const gate = readyGate(send);
+  child.on('message', (message) => gate.seen(message));
+  return {
+    postMessage: (message) => gate.post(message),
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => void child.on('exit', (code) => listener(code)),
+    kill,
   };
 }
