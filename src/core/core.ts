@@ -104,7 +104,8 @@ export interface Core {
   backupsIdle(): Promise<void>;
   /**
    * The first step of an orderly stop: no daily backup and no background sync start from now
-   * on, so that waiting for backupsIdle() then waits for the last one. Calls still work.
+   * on, so that waiting for backupsIdle() then waits for the last one. Calls still work, and a
+   * till closing that commits still gets its backup.
    */
   stopBackground(): void;
   close(): void;
@@ -468,7 +469,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     backupsIdle: () => backups.idle(),
     stopBackground() {
       sync.stop();
-      backups.stop();
+      backups.stopSchedule();
     },
     sync,
     close() {

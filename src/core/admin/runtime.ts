@@ -57,12 +57,18 @@ export interface BackupService {
   makeInBackground(reason: RotatedReason): void;
   /** Makes the daily backup if the newest backup is older than 24 hours (or there is none). */
   dailyCheck(): Promise<BackupInfo | null>;
-  /** Resolves once no backup is being written. */
+  /** Resolves once no backup is being written, including any queued while it waited. */
   idle(): Promise<void>;
   /** Runs `fn` after the backups under way; backups asked for meanwhile wait for it. */
   runExclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Starts the daily timer. */
   schedule(s: BackupSchedule): void;
+  /**
+   * Stops the daily timer and check, the first step of an orderly stop. The backup that follows
+   * a till closing still runs: a closing that commits during the stop must not lose it.
+   */
+  stopSchedule(): void;
+  /** Nothing more starts: the database is closing. */
   stop(): void;
 }
 
@@ -94,6 +100,7 @@ export function createBackupService(deps: BackupDeps): BackupService {
   const timeouts: NodeJS.Timeout[] = [];
   const intervals: NodeJS.Timeout[] = [];
   let stopped = false;
+  let scheduleStopped = false;
 
   async function run(reason: RotatedReason): Promise<BackupInfo> {
     if (!deps.isOpen()) {
@@ -211,7 +218,7 @@ export function createBackupService(deps: BackupDeps): BackupService {
       });
     },
     async dailyCheck() {
-      if (stopped || !deps.isOpen()) return null;
+      if (stopped || scheduleStopped || !deps.isOpen()) return null;
       if (!backupDirOf(deps.sqlite(), deps.defaultBackupDir)) return null;
       await queue;
       const newest = newestBackupMs();
@@ -219,7 +226,11 @@ export function createBackupService(deps: BackupDeps): BackupService {
       return enqueue('quotidienne');
     },
     async idle() {
-      await queue;
+      let seen: Promise<unknown>;
+      do {
+        seen = queue;
+        await seen;
+      } while (seen !== queue);
     },
     runExclusive(fn) {
       const next = queue.then(fn, fn);
@@ -239,10 +250,14 @@ export function createBackupService(deps: BackupDeps): BackupService {
       timeouts.push(first);
       intervals.push(every);
     },
-    stop() {
-      stopped = true;
+    stopSchedule() {
+      scheduleStopped = true;
       for (const t of timeouts.splice(0)) clearTimeout(t);
       for (const t of intervals.splice(0)) clearInterval(t);
+    },
+    stop() {
+      stopped = true;
+      service.stopSchedule();
     },
   };
   return service;

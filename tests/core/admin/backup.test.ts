@@ -126,6 +126,36 @@ describe('the backup after a till closing', () => {
     expect(lines.some((l) => l.msg === 'sauvegarde échouée' && l.level === 50)).toBe(true);
   });
 
+  it('is still made when the closing commits after an orderly stop has begun', async () => {
+    t = await openFileCore();
+    // Quitting Guichet: the daily timer and the sync stop first; a closing under way commits.
+    t.core.stopBackground();
+    await payAndClose(t);
+    await t.core.backupsIdle();
+    expect(listBackupFiles(t.backupDir).map((f) => f.reason)).toEqual(['cloture']);
+  });
+
+  it('is waited for by backupsIdle() even when queued while it waited', async () => {
+    t = await openFileCore();
+    const regisseur = await t.login('regisseur');
+    const mandataire = await t.login('mandataire');
+    // A backup on demand is being written (its check runs on a worker: well over the closing's
+    // few milliseconds) when the wait begins; the closing then queues its own behind it.
+    const onDemand = t.call('backups.create', {}, regisseur);
+    const idle = t.core.backupsIdle();
+    await t.call(
+      'till.close',
+      { commandId: newCommandId(), cashCounts: countOf(15000) },
+      mandataire,
+    );
+    await idle;
+    expect(techEntries(t, 'sauvegarde')).toMatchObject([
+      { status: 'ok', reason: 'manuelle' },
+      { status: 'ok', reason: 'cloture' },
+    ]);
+    await onDemand;
+  });
+
   it('is not repeated when the closing is replayed', async () => {
     t = await openFileCore();
     const token = await t.login('mandataire');
