@@ -182,24 +182,28 @@ export function installedVersion(repoRoot: string, name: string): string | null 
   }
 }
 
-/** The check `npm start` makes before launching Electron on this machine. */
+/**
+ * The check `npm start` makes before launching Electron on this machine. The better-sqlite3
+ * release is compared when node_modules says which it is.
+ */
 export function checkLocalElectronBuild(
   repoRoot: string,
   electronVersion: string,
   host: { platform: string; arch: string } = process,
 ): NativeVerdict {
-  const paths = nativePaths(repoRoot);
   const betterSqlite3 = installedVersion(repoRoot, 'better-sqlite3');
-  return checkElectronBuild(
-    readBuildInfo(paths.buildInfo),
-    {
-      electron: electronVersion,
-      platform: host.platform,
-      arch: host.arch,
-      ...(betterSqlite3 ? { betterSqlite3 } : {}),
-    },
-    existsSync(paths.binary),
-  );
+  return checkRepoBuild(repoRoot, {
+    electron: electronVersion,
+    platform: host.platform,
+    arch: host.arch,
+    ...(betterSqlite3 ? { betterSqlite3 } : {}),
+  });
+}
+
+/** checkElectronBuild on the repository's own out/native/electron. */
+function checkRepoBuild(repoRoot: string, target: NativeTarget): NativeVerdict {
+  const paths = nativePaths(repoRoot);
+  return checkElectronBuild(readBuildInfo(paths.buildInfo), target, existsSync(paths.binary));
 }
 
 export const nativeText = {
@@ -212,7 +216,7 @@ export const nativeText = {
   nodeLoad: (detail: string) =>
     `better-sqlite3 ne se charge pas dans ce Node (${detail}). Lancez « npm run rebuild:node » ; si cela persiste, « npm ci ».`,
   packaging: (why: string) =>
-    `Paquet d’installation refusé : ${why}. Le module natif embarqué doit être celui de Windows x64 pour l’Electron installé ; lancez « npm run rebuild:electron -- --platform=win32 --arch=x64 » (ou construisez sur un poste Windows x64), puis recommencez.`,
+    `Paquet d’installation refusé : ${why}. Le module natif embarqué doit être celui de Windows x64 pour l’Electron installé ; « npm run dist » le construit ainsi avant l’empaquetage : lancez-le plutôt qu’electron-builder seul (ou « npm run rebuild:electron -- --platform=win32 --arch=x64 » d’abord).`,
   electronMissing:
     'Le paquet « electron » est absent de node_modules : impossible de vérifier le module natif à embarquer.',
   betterSqlite3Missing:
@@ -266,13 +270,13 @@ export function assertPackagedBuild(
   const electron = installedElectronVersion(repoRoot);
   if (!electron) throw new Error(nativeText.electronMissing);
   const arch = typeof target.arch === 'number' ? (BUILDER_ARCH[target.arch] ?? '?') : target.arch;
-  const paths = nativePaths(repoRoot);
   const betterSqlite3 = installedVersion(repoRoot, 'better-sqlite3');
   if (!betterSqlite3) throw new Error(nativeText.betterSqlite3Missing);
-  const verdict = checkElectronBuild(
-    readBuildInfo(paths.buildInfo),
-    { electron, platform: target.platform, arch, betterSqlite3 },
-    existsSync(paths.binary),
-  );
+  const verdict = checkRepoBuild(repoRoot, {
+    electron,
+    platform: target.platform,
+    arch,
+    betterSqlite3,
+  });
   if (!verdict.ok) throw new Error(nativeText.packaging(verdict.message));
 }

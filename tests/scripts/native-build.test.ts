@@ -3,7 +3,7 @@
 // system or processor; browser mode turns a Node module of the wrong ABI into « lancez npm run
 // rebuild:node »; and packaging refuses anything but a win32/x64 module for the installed
 // Electron, through the beforePack hook electron-builder really calls.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,6 +194,21 @@ describe('npm start’s check of the Electron build', () => {
     expect(checkElectronBuild(read, { ...target, electron: '41.7.2' }, true)).toMatchObject({
       reason: 'electron',
     });
+    expect(checkElectronBuild(read, { ...target, platform: 'win32' }, true)).toMatchObject({
+      reason: 'platform',
+    });
+    expect(checkElectronBuild(read, { ...target, arch: 'arm64' }, true)).toMatchObject({
+      reason: 'arch',
+    });
+    expect(checkElectronBuild(read, { ...target, betterSqlite3: '13.0.0' }, true)).toMatchObject({
+      reason: 'better-sqlite3',
+    });
+    expect(checkElectronBuild(read, target, false)).toMatchObject({ reason: 'binary-missing' });
+    // Several wrong at once: the first in the order binary, Electron, better-sqlite3, system,
+    // processor, which is also the order a person fixes them in.
+    expect(
+      checkElectronBuild(read, { ...target, electron: '42.0.0', arch: 'arm64' }, true),
+    ).toMatchObject({ reason: 'electron' });
   });
 });
 
@@ -256,6 +271,18 @@ describe('packaging', () => {
     expect(() => assertPackagedBuild(root, win64)).toThrow(/jamais été construit/);
   });
 
+  it('is what « npm run dist » builds, for Windows x64, before electron-builder runs', () => {
+    const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const steps = pkg.scripts['dist']!.split('&&').map((step) => step.trim());
+    const rebuild = steps.indexOf('npm run rebuild:electron -- --platform=win32 --arch=x64');
+    const builder = steps.findIndex((step) => step.startsWith('electron-builder'));
+    expect(rebuild).toBeGreaterThanOrEqual(0);
+    expect(builder).toBeGreaterThan(rebuild);
+  });
+
   it('refuses to guess when the electron package is absent', () => {
     expect(() => assertPackagedBuild(root, win64)).toThrow(
       'Le paquet « electron » est absent de node_modules',
@@ -272,11 +299,13 @@ describe('packaging', () => {
   it('is wired into electron-builder as its beforePack hook, on the repository’s own folder', () => {
     expect(typeof config.beforePack).toBe('function');
     const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-    const verdict = checkLocalElectronBuild(repoRoot, installedElectronVersion(repoRoot) ?? '?', {
-      platform: 'win32',
-      arch: 'x64',
-    });
     const hook = () => config.beforePack({ electronPlatformName: 'win32', arch: 1 });
+    const electron = installedElectronVersion(repoRoot);
+    if (!electron) {
+      expect(hook).toThrow(nativeText.electronMissing);
+      return;
+    }
+    const verdict = checkLocalElectronBuild(repoRoot, electron, { platform: 'win32', arch: 'x64' });
     // Whatever this machine holds, the hook agrees with the check: it passes a win32/x64 build
     // for the installed Electron and refuses anything else.
     if (verdict.ok) expect(hook).not.toThrow();

@@ -1,6 +1,8 @@
 // The package graph the packaging reads from package-lock.json: requires resolved as Node does
 // (nested copy first, then the folders above), optional peers not followed, and a package left
 // out of app.asar only when nothing kept needs it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   dependencyClosure,
@@ -64,7 +66,9 @@ describe('package graph', () => {
   });
 
   it('reads the repository’s own lock file', () => {
-    const real = readPackageLock('.');
+    const real = readPackageLock(
+      path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'),
+    );
     expect(dependencyClosure(real, ['pino']).has('node_modules/pino')).toBe(true);
   });
 });
