@@ -33,7 +33,8 @@ import {
 } from './journal/start-events';
 import type { Role } from '../shared/roles';
 import { getSetting } from './settings';
-import { seedDatabase, type SeedKind } from './demo/seed';
+import type { SeedKind } from '../shared/demo/seed-kinds';
+import { seedDatabase } from './demo/seed';
 import type Database from 'better-sqlite3';
 import { createSyncEngine, OUTBOX_WRITERS, type SyncEngine } from './sync/engine';
 import type { FetchLike } from './sync/client';

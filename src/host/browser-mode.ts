@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import type { SeedKind } from '../core/demo/seed';
+import { seedKinds, type SeedKind } from '../shared/demo/seed-kinds';
 import { startHost, type RunningHost } from './server';
 import { defaultWebDir, ensureWebBuild, repoRoot, webBuildIsStale } from './web-build';
 
@@ -18,7 +18,6 @@ export interface BrowserModeOptions {
   open: boolean;
 }
 
-const seedKinds: readonly SeedKind[] = ['demo', 'empty', 'none'];
 const isSeedKind = (v: string): v is SeedKind => seedKinds.some((k) => k === v);
 
 export const browserModeText = {

@@ -11,7 +11,7 @@ import { IMPORT_MAX_REQUEST_BYTES, type HandlerName } from '../shared/contract';
 import type { AppError } from '../shared/errors';
 import type { Result } from '../shared/result';
 import { openCore, type Core } from '../core/core';
-import type { SeedKind } from '../core/demo/seed';
+import type { SeedKind } from '../shared/demo/seed-kinds';
 import { hostErrors, hostLog, webUiMissing } from './messages';
 import {
   SECRET_HEADER,

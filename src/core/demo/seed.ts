@@ -11,8 +11,6 @@ import { demoPostes } from '../../shared/demo/commune';
 import { DEFAULT_DEMO_FAMILIES, DEFAULT_DEMO_SEED, generateDemo } from './generate';
 import type { SeedKind } from '../../shared/demo/seed-kinds';
 
-export type { SeedKind };
-
 export interface SeedOptions {
   now: () => Date;
   log: Logger;
