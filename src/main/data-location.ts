@@ -15,25 +15,10 @@
 // share that drops in the middle of a payment leaves a journal to recover. A UNC path, a mapped
 // network drive or a link leading to either is refused with a message saying what to do. The
 // network question itself is answered by the core's src/core/admin/local-folder.ts, which the
-// backup folder setting uses too; it is re-exported here under the names the shell knows.
+// backup folder setting uses too.
 import path from 'node:path';
 import { locateFolder, windowsEnv as winEnv, type FolderProbe } from '../core/admin/local-folder';
 import { mainMessages } from './messages';
-
-export {
-  classifyWindowsPath,
-  NETWORK_FS_TYPES,
-  parsePowerShellDriveType,
-  parseWmicDriveType,
-  windowsDriveType,
-  type DriveType,
-  type ExecFile,
-  type WindowsPathKind,
-  type WritableCheck,
-} from '../core/admin/local-folder';
-
-/** The questions the check asks the system; tests answer them with fakes. */
-export type DataDirProbe = FolderProbe;
 
 /** Environment variable support may set to move the data folder (still checked like any other). */
 export const DATA_DIR_ENV = 'GUICHET_DATA_DIR';
@@ -96,7 +81,8 @@ export interface DataDirCheckInput {
   dir: string;
   platform: NodeJS.Platform;
   env: Readonly<Record<string, string | undefined>>;
-  probe: DataDirProbe;
+  /** The questions the check asks the system; tests answer them with fakes. */
+  probe: FolderProbe;
 }
 
 export type DataDirVerdict = { ok: true; dir: string } | { ok: false; message: string };

@@ -24,7 +24,7 @@ import { appPaths, devRendererUrl } from './app-paths';
 import { CoreStartError, startCoreProcess, type RemoteCore } from './core-process/client';
 import { forkUtilityCore } from './core-process/electron-child';
 import { devContentSecurityPolicy } from './csp';
-import { systemDataDirProbe } from './data-dir-probe';
+import { systemFolderProbe } from '../core/admin/folder-probe';
 import { checkDataDir, chooseDataDir, sessionDataDir, type DataDirInput } from './data-location';
 import { isInternalNavigation, originOf, vetExternalUrl } from './external-url';
 import { createIpcDispatcher, registerIpcHandlers, type TrustedWindow } from './ipc-guard';
@@ -187,7 +187,7 @@ async function onReady(): Promise<void> {
     dir: choice.dir,
     platform: location.platform,
     env: location.env,
-    probe: systemDataDirProbe(),
+    probe: systemFolderProbe(),
   });
   if (!verdict.ok) {
     fatal(verdict.message);
@@ -235,8 +235,9 @@ async function onReady(): Promise<void> {
     fatal(mainMessages.sqliteBindingMissing(app.isPackaged, paths.sqliteBinding));
     return;
   }
+  let remote: RemoteCore;
   try {
-    core = await startCoreProcess({
+    remote = await startCoreProcess({
       spawn: () =>
         forkUtilityCore(utilityProcess, paths.coreEntry, (text, stream) =>
           log.warn({ stream, text: text.slice(0, 4000) }, 'moteur : sortie hors journal'),
@@ -275,21 +276,20 @@ async function onReady(): Promise<void> {
     fatal(message, e);
     return;
   }
-  const openedCore = core;
-  const shellCore: ShellCore = openedCore;
+  core = remote;
 
   registerIpcHandlers(
     ipcMain,
     handlerNames,
     createIpcDispatcher({
-      send: (name, args, sessionToken) => openedCore.send(name, args, sessionToken),
+      send: (name, args, sessionToken) => remote.send(name, args, sessionToken),
       trustedOrigins,
       currentWindow,
       onRefused: (handler, reason) => log.warn({ handler, reason }, 'appel IPC refusé'),
       onError: (handler, err) => log.error({ handler, err }, 'appel IPC : erreur interne'),
     }),
   );
-  registerShellServices(shellCore, app.getPath('temp'));
+  registerShellServices(remote, app.getPath('temp'));
 
   const win = new BrowserWindow(
     mainWindowOptions({ preloadPath: paths.preloadFile, devTools: !app.isPackaged }),
@@ -309,7 +309,7 @@ async function onReady(): Promise<void> {
   await win.loadURL(devUrl ?? APP_ENTRY_URL);
 
   if (app.isPackaged) {
-    startUpdates(shellCore).catch((e: unknown) =>
+    startUpdates(remote).catch((e: unknown) =>
       log.warn({ err: e }, 'mise à jour : démarrage impossible'),
     );
   }
@@ -354,9 +354,8 @@ if (!app.requestSingleInstanceLock()) {
   // Quitting waits for the core to close its database: a payment being recorded or the backup
   // that follows a till closing (the usual end of a day) finishes first. The first 'will-quit'
   // is held back until then, and the quit asked again lets the second one through.
-  let coreClosed = false;
   app.on('will-quit', (event) => {
-    if (coreClosed || !core) return;
+    if (!core) return;
     event.preventDefault();
     if (quitting) return;
     quitting = true;
@@ -371,7 +370,6 @@ if (!app.requestSingleInstanceLock()) {
         // this quit only if no till is open on the poste (updates.ts).
         updates?.beforeQuit();
         core = null;
-        coreClosed = true;
         log.info({}, 'arrêt de Guichet');
         logFile?.close();
         // Outside will-quit's own dispatch: a quit asked from inside it may be ignored.

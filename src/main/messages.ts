@@ -1,6 +1,8 @@
 // What the desktop shell itself may have to tell a person, in one place. Errors from the core
 // (a database made by a newer version, for instance) arrive with their own French message and
 // are shown as they are.
+import { SHELL_CLOSE_LIMIT_MS } from './core-process/protocol';
+
 const dataDirHelp =
   'Guichet doit garder sa base de données sur un disque de cet ordinateur. Retirez la variable GUICHET_DATA_DIR si elle a été posée, ou faites-la pointer vers un dossier local (par exemple C:\\ProgramData\\Guichet), puis relancez Guichet.';
 
@@ -15,8 +17,7 @@ export const mainMessages = {
 
   /** A relaunch while the previous Guichet is still closing its database (no window left). */
   stillClosingTitle: 'Guichet se ferme',
-  stillClosing:
-    'Guichet termine d’enregistrer avant de se fermer (par exemple la sauvegarde qui suit la clôture de caisse), ce qui peut prendre jusqu’à deux minutes et demie. Fermez ce message, attendez que Guichet ait disparu de la barre des tâches, puis relancez-le.',
+  stillClosing: `Guichet termine d’enregistrer avant de se fermer (par exemple la sauvegarde qui suit la clôture de caisse), ce qui peut prendre jusqu’à ${Math.ceil(SHELL_CLOSE_LIMIT_MS / 60_000)} minutes. Fermez ce message, attendez que Guichet ait disparu de la barre des tâches, puis relancez-le.`,
 
   dataDirNotAbsolute: (dir: string): string =>
     `Le dossier de données indiqué par GUICHET_DATA_DIR (« ${dir} ») n’est pas un chemin complet. Indiquez un chemin commençant par une lettre de lecteur, par exemple C:\\ProgramData\\Guichet, puis relancez Guichet.`,

@@ -30,6 +30,7 @@ import {
 } from '../../src/main/core-process/electron-child';
 import { forkCoreProcess } from '../../src/main/core-process/node-child';
 import { runCoreHost, unsentAnswerResult } from '../../src/main/core-process/host';
+import { CoreGoneError } from '../../src/main/core-process/ready-gate';
 import type { FromCore, ToCore } from '../../src/main/core-process/protocol';
 import { countOf } from '../core/fixtures';
 
@@ -78,9 +79,9 @@ describe('the real core in a forked process', () => {
     process.kill(first, 'SIGKILL');
     // A call sent before the death is known would be answered « a pu être enregistrée ou non »
     // (tested below); this one is sent once the client knows, so it waits for the new process.
-    for (let i = 0; i < 500 && !events.some((e) => e.kind === 'exit'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await vi.waitFor(() => expect(events.map((e) => e.kind)).toContain('exit'), {
+      timeout: 15_000,
+    });
     const again = await remote.send(
       'auth.login',
       { login: 'regisseur', password: 'demo-regisseur' },
@@ -180,6 +181,8 @@ function standIn(holdReopen = false) {
     message: (m: unknown) => void;
     exit: (c: number | null) => void;
     killed: boolean;
+    /** The process has gone: posting throws as a launcher does then. */
+    refuse: boolean;
   }> = [];
   const spawn = (): CoreChild => {
     const record = {
@@ -187,11 +190,13 @@ function standIn(holdReopen = false) {
       message: (_m: unknown) => undefined as void,
       exit: (_c: number | null) => undefined as void,
       killed: false,
+      refuse: false,
     };
     const first = made.length === 0;
     made.push(record);
     return {
       postMessage(m) {
+        if (record.refuse) throw new CoreGoneError('canal vers le moteur fermé');
         record.posted.push(m);
         if (m.type === 'open' && (first || !holdReopen)) {
           queueMicrotask(() => record.message(OPENED));
@@ -305,18 +310,41 @@ describe('the client when its process dies', () => {
       spawn,
       open: { dbFile: 'x' },
       onFatal: (m) => fatal.push(m),
-      reopenTimeoutMs: 50,
+      reopenTimeoutMs: 1_000,
     });
-    made[0]!.exit(1);
-    const waiting = remote.send('system.status', {}, null);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(fatal).toEqual([]);
-    expect(await waiting).toEqual(coreStoppedResult);
+    vi.useFakeTimers();
+    let answer: unknown = null;
+    try {
+      made[0]!.exit(1);
+      void remote.send('system.status', {}, null).then((r) => (answer = r));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(fatal).toEqual([]);
+      expect(answer).toBeNull();
+      await vi.advanceTimersByTimeAsync(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(answer).toEqual(coreStoppedResult);
     expect(fatal).toEqual([reopenTimeoutMessage]);
     expect(made[1]!.killed).toBe(true);
     // Too late: the process that did not open in time is no longer listened to.
     made[1]!.message(OPENED);
     expect(await remote.send('system.status', {}, null)).toEqual(coreStoppedResult);
+  });
+
+  it('holds a call sent as the process ends, and sends it to the new one, not « mal formée »', async () => {
+    const { made, spawn } = standIn(true);
+    const remote = await startCoreProcess({ spawn, open: { dbFile: 'x' } });
+    // The channel has closed but the exit is not known yet: the launcher's send refuses.
+    const gone = made[0]!;
+    gone.refuse = true;
+    const call = remote.send('system.status', {}, null);
+    gone.exit(1);
+    made[1]!.message(OPENED);
+    await vi.waitFor(() => expect(made[1]!.posted.some((m) => m.type === 'call')).toBe(true));
+    const sent = made[1]!.posted.find((m) => m.type === 'call') as { id: number };
+    made[1]!.message({ type: 'result', id: sent.id, result: { ok: true, value: 3 }, shell: null });
+    expect(await call).toEqual({ ok: true, value: 3 });
   });
 
   it('closes once: a second close() waits for the same end', async () => {
@@ -541,6 +569,56 @@ describe('the host checking what it receives', () => {
       result: unsentAnswerResult,
     });
     expect(JSON.stringify(unsentAnswerResult)).toMatch(/a pu être enregistrée/);
+  });
+});
+
+describe('the host sending the shell state', () => {
+  it('reads and sends it only when the database changed, or its connection was replaced', async () => {
+    let changes = 0;
+    const connection = () => ({ prepare: () => ({ pluck: () => ({ get: () => changes }) }) });
+    let sqlite = connection();
+    let reads = 0;
+    const fakeCore = {
+      get sqlite() {
+        return sqlite;
+      },
+      machineSettings: () => {
+        reads++;
+        return { posteCode: 'P01' };
+      },
+      hasOpenTill: () => false,
+      send: async () => ({ ok: true, value: null }),
+    } as unknown as Core;
+    const listeners: Array<(m: unknown) => void> = [];
+    const results: Array<Extract<FromCore, { type: 'result' }>> = [];
+    runCoreHost(
+      {
+        onMessage: (l) => listeners.push(l),
+        post: (m) => {
+          if (m.type === 'result') results.push(m);
+        },
+      },
+      async () => fakeCore,
+    );
+    const emit = (m: ToCore) => listeners.forEach((l) => l(m));
+    emit({ type: 'open', options: { dbFile: 'x' } });
+    await vi.waitFor(() => expect(reads).toBe(1));
+    let id = 0;
+    const call = async () => {
+      emit({ type: 'call', id: ++id, name: 'system.status', args: {}, session: null });
+      await vi.waitFor(() => expect(results).toHaveLength(id));
+      return results[id - 1]!.shell;
+    };
+    expect(await call()).not.toBeNull(); // the first answer sends it
+    expect(await call()).toBeNull();
+    expect(await call()).toBeNull();
+    expect(reads).toBe(2);
+    changes = 1; // a handler wrote
+    expect(await call()).toEqual({ machineSettings: { posteCode: 'P01' }, hasOpenTill: false });
+    expect(await call()).toBeNull();
+    sqlite = connection(); // a restore reopened the database; its count starts again
+    expect(await call()).not.toBeNull();
+    expect(reads).toBe(4);
   });
 });
 

@@ -14,14 +14,14 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { systemDataDirProbe } from '../../src/main/data-dir-probe';
+import { systemFolderProbe } from '../../src/core/admin/folder-probe';
 import { checkDataDir } from '../../src/main/data-location';
 
 const base = mkdtempSync(path.join(tmpdir(), 'guichet-probe-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-const probe = systemDataDirProbe({ platform: 'linux' });
+const probe = systemFolderProbe({ platform: 'linux' });
 
-describe('systemDataDirProbe', () => {
+describe('systemFolderProbe', () => {
   it('resolves links, from the nearest parent that exists', async () => {
     const target = path.join(base, 'cible');
     mkdirSync(target);

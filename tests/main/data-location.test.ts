@@ -5,17 +5,15 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  checkDataDir,
-  chooseDataDir,
   classifyWindowsPath,
   parsePowerShellDriveType,
   parseWmicDriveType,
-  sessionDataDir,
   windowsDriveType,
-  type DataDirProbe,
   type DriveType,
   type ExecFile,
-} from '../../src/main/data-location';
+  type FolderProbe,
+} from '../../src/core/admin/local-folder';
+import { checkDataDir, chooseDataDir, sessionDataDir } from '../../src/main/data-location';
 
 const winEnv = {
   ProgramData: 'C:\\ProgramData',
@@ -140,7 +138,7 @@ function fakeProbe(answers: {
   writable?: { ok: true } | { ok: false; code: string };
 }) {
   const asked: string[] = [];
-  const probe: DataDirProbe = {
+  const probe: FolderProbe = {
     realpath: async (dir) => {
       asked.push(`realpath:${dir}`);
       return answers.realpath === undefined ? dir : answers.realpath;
@@ -161,7 +159,7 @@ function fakeProbe(answers: {
   return { probe, asked };
 }
 
-const onWindows = (dir: string, probe: DataDirProbe, env: Record<string, string> = winEnv) =>
+const onWindows = (dir: string, probe: FolderProbe, env: Record<string, string> = winEnv) =>
   checkDataDir({ dir, platform: 'win32', env, probe });
 
 describe('checkDataDir on Windows', () => {

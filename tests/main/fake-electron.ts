@@ -3,11 +3,9 @@
 // what main registers — protocol handlers, IPC listeners, web-contents listeners, permission
 // handlers — so that a test can call them the way Electron would, and it answers the few
 // questions main asks (paths, the single-instance lock, readiness).
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { forkCoreEntry } from '../../src/main/core-process/node-child';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -242,7 +240,6 @@ class FakeUtilityProcess extends EventEmitter {
     super();
     child.on('message', (message) => this.emit('message', message));
     child.on('exit', (code, signal) => this.emit('exit', code ?? (signal ? 1 : 0)));
-    child.on('spawn', () => this.emit('spawn'));
   }
   get stdout() {
     return this.child.stdout;
@@ -261,18 +258,11 @@ class FakeUtilityProcess extends EventEmitter {
   }
 }
 
-const sourceCoreEntry = path.resolve('src', 'main', 'core-process', 'entry.ts');
-
 export const utilityProcess = {
   fork(modulePath: string, args: string[], options: Record<string, unknown>) {
     fake.calls.push('utilityProcess.fork');
-    const require = createRequire(import.meta.url);
-    const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs');
-    const child = fork(sourceCoreEntry, args, {
-      execArgv: ['--import', pathToFileURL(tsx).href],
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    // The core's entry from the sources (main asks for the built one, out/main/core-process.js).
+    const child = forkCoreEntry(['ignore', 'pipe', 'pipe', 'ipc']);
     fake.utilityForks.push({ modulePath, options, child });
     return new FakeUtilityProcess(child);
   },

@@ -3,12 +3,14 @@
 // open). If the process dies, the calls it was running are answered with a French error that
 // says the operation may or may not have been recorded (SQLite kept whatever was committed, and
 // nothing else), and a fresh process is started on the same database, a few times at most.
-import type { HandlerName } from '../../shared/contract';
 import type { MachineSettings } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import type { ShellCore } from '../shell-core';
+import { CoreGoneError } from './ready-gate';
+import { malformedPayloadError } from '../ipc-guard';
 import {
   fromCoreSchema,
+  SHELL_CLOSE_LIMIT_MS,
   type CoreProcessOpenOptions,
   type FromCore,
   type ShellState,
@@ -30,7 +32,7 @@ export interface RestartPolicy {
   windowMs: number;
 }
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 3, windowMs: 10 * 60_000 };
+const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 3, windowMs: 10 * 60_000 };
 
 export type CoreProcessEvent =
   | { kind: 'exit'; code: number | null; pendingCalls: number }
@@ -61,9 +63,9 @@ export interface StartCoreProcessOptions {
 }
 
 export interface RemoteCore extends ShellCore {
-  send(name: HandlerName | string, args: unknown, session: string | null): Promise<Result<unknown>>;
+  send(name: string, args: unknown, session: string | null): Promise<Result<unknown>>;
+  /** All of this machine's settings, as the core last sent them. */
   machineSettings(): MachineSettings;
-  hasOpenTill(): boolean;
   /** Closes the database in the core's process, then ends the process. */
   close(): Promise<void>;
 }
@@ -99,14 +101,8 @@ export const unreadableAnswerResult: Result<never> = {
   },
 };
 
-/**
- * Above the host's own waits (10 s for calls, then BACKUP_GRACE_MS for backups), counted from
- * close() and counted again from the host's 'closing', which a long handler may delay.
- */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 150_000;
-
 /** A call the core had received when Guichet closed without its answer. */
-export const coreClosedMidCallResult: Result<never> = {
+const coreClosedMidCallResult: Result<never> = {
   ok: false,
   error: {
     code: 'INTERNE',
@@ -125,7 +121,7 @@ export const coreStoppedResult: Result<never> = {
 };
 
 /** Reopening after a crash: SQLite's recovery and the startup checks, on an old counter. */
-export const DEFAULT_REOPEN_TIMEOUT_MS = 120_000;
+const DEFAULT_REOPEN_TIMEOUT_MS = 120_000;
 
 export const reopenTimeoutMessage =
   'Le moteur de Guichet ne parvient pas à rouvrir la base après un arrêt inattendu. Guichet va se fermer : relancez-le, et si cela se reproduit, appelez l’assistance avec un rapport d’incident.';
@@ -318,32 +314,35 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
       pending.set(id, { resolve });
       try {
         child.postMessage({ type: 'call', id, name, args, session });
-      } catch {
-        // Arguments that cannot be cloned never reached the core: nothing was done.
+      } catch (e) {
+        // Nothing reached the core, so nothing was done.
         pending.delete(id);
-        resolve({
-          ok: false,
-          error: {
-            code: 'VALIDATION',
-            message:
-              'Requête mal formée entre l’interface et le moteur de Guichet. Relancez l’application ; si cela persiste, faites un rapport d’incident.',
-          },
-        });
+        // The process has just ended and its exit is on its way: the call waits for the new one.
+        if (e instanceof CoreGoneError) resolve(afterRestart(name, args, session));
+        // Arguments that cannot be cloned.
+        else resolve(malformedPayloadError);
       }
+    });
+  }
+
+  /** A call made while no process can take it: sent once a new one has opened the database. */
+  function afterRestart(
+    name: string,
+    args: unknown,
+    session: string | null,
+  ): Promise<Result<unknown>> {
+    return new Promise((resolve) => {
+      waiting.push(() => {
+        if (state === 'running') resolve(post(name, args, session));
+        else resolve(coreStoppedResult);
+      });
     });
   }
 
   const remote: RemoteCore = {
     send(name, args, session) {
       if (state === 'running') return post(name, args, session);
-      if (state === 'restarting') {
-        return new Promise((resolve) => {
-          waiting.push(() => {
-            if (state === 'running') resolve(post(name, args, session));
-            else resolve(coreStoppedResult);
-          });
-        });
-      }
+      if (state === 'restarting') return afterRestart(name, args, session);
       return Promise.resolve(coreStoppedResult);
     },
     machineSettings() {
@@ -364,7 +363,7 @@ export function startCoreProcess(opts: StartCoreProcessOptions): Promise<RemoteC
       const current = child;
       closing = new Promise<void>((resolve) => {
         let timer: NodeJS.Timeout | null = null;
-        const limitMs = opts.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+        const limitMs = opts.closeTimeoutMs ?? SHELL_CLOSE_LIMIT_MS;
         const done = () => {
           if (timer) clearTimeout(timer);
           closed = null;

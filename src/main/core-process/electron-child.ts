@@ -3,14 +3,13 @@
 // memory of a large sync weighs on the window's process. Electron is passed in rather than
 // imported, so that this adapter is tested with a stand-in.
 import type { CoreChild } from './client';
-import { gatedCoreChild } from './ready-gate';
+import { CoreGoneError, gatedCoreChild } from './ready-gate';
 
 /** The parts of Electron's UtilityProcess used here. */
 export interface UtilityProcessLike {
   postMessage(message: unknown): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
-  on(event: 'spawn', listener: () => void): unknown;
   readonly stdout: NodeJS.ReadableStream | null;
   readonly stderr: NodeJS.ReadableStream | null;
   kill(): boolean;
@@ -20,7 +19,7 @@ export interface UtilityForker {
   fork(
     modulePath: string,
     args: string[],
-    options: { serviceName: string; stdio: 'pipe'; env?: NodeJS.ProcessEnv },
+    options: { serviceName: string; stdio: 'pipe' },
   ): UtilityProcessLike;
 }
 
@@ -49,7 +48,7 @@ export function forkUtilityCore(
   return gatedCoreChild(
     child,
     (message) => {
-      if (exited) throw new Error('moteur arrêté');
+      if (exited) throw new CoreGoneError('moteur arrêté');
       child.postMessage(message);
     },
     () => {

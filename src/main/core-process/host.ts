@@ -6,7 +6,10 @@ import pino, { type Logger } from 'pino';
 import { openCore, type Core, type CoreOptions } from '../../core/core';
 import { DomainError } from '../../core/errors';
 import type { Result } from '../../shared/result';
+import { internalError } from '../ipc-guard';
 import {
+  BACKUP_GRACE_MS,
+  CALLS_GRACE_MS,
   toCoreSchema,
   type CoreProcessOpenOptions,
   type FromCore,
@@ -19,19 +22,10 @@ export interface HostPort {
   post(message: FromCore): void;
 }
 
-export interface CoreHost {
+interface CoreHost {
   /** The logger writing to the shell; for the entry's last words on a fatal error. */
   log(): Logger;
 }
-
-const internalResult: Result<never> = {
-  ok: false,
-  error: {
-    code: 'INTERNE',
-    message:
-      'Erreur interne : l’opération n’a pas été enregistrée. Réessayez ; si cela persiste, faites un rapport d’incident.',
-  },
-};
 
 /**
  * The handler finished, but its answer could not cross to the shell (a value that cannot be
@@ -67,23 +61,13 @@ const closingResult: Result<never> = {
   },
 };
 
-/** How long a close waits for calls already started before closing the database under them. */
-const CALLS_GRACE_MS = 10_000;
-/**
- * How long it then waits for backups: the one a till closing has just started among them, the
- * usual case at the end of a day. Writing and verifying a 500 MB base takes about 30 s on an
- * old counter; the shell's own limit (client.ts) is above both.
- */
-export const BACKUP_GRACE_MS = 120_000;
-
 export function runCoreHost(
   port: HostPort,
   open: (options: CoreOptions) => Promise<Core> = openCore,
 ): CoreHost {
-  let log: Logger = pino(
-    { level: 'info' },
-    { write: (line: string) => port.post({ type: 'log', line }) },
-  );
+  const makeLog = (level: string): Logger =>
+    pino({ level }, { write: (line: string) => port.post({ type: 'log', line }) });
+  let log = makeLog('info');
   let core: Core | null = null;
   let opening: Promise<void> | null = null;
   let closing = false;
@@ -93,6 +77,24 @@ export function runCoreHost(
     machineSettings: c.machineSettings(),
     hasOpenTill: c.hasOpenTill(),
   });
+
+  // Reading the shell state costs about 20 settings reads (~0.3 ms, more than a status call
+  // itself): it is read again only when the database has changed since it was last sent, by
+  // SQLite's own count of this connection's changes, or when a restore replaced the connection.
+  let lastSent: { db: Core['sqlite']; changes: number } | null = null;
+  let counter: { db: Core['sqlite']; read: () => number } | null = null;
+  function shellStateIfChanged(c: Core): ShellState | null {
+    const db = c.sqlite;
+    if (counter?.db !== db) {
+      const statement = db.prepare('SELECT total_changes()').pluck();
+      counter = { db, read: () => statement.get() as number };
+    }
+    const changes = counter.read();
+    if (lastSent && lastSent.db === db && lastSent.changes === changes) return null;
+    const state = shellState(c);
+    lastSent = { db, changes };
+    return state;
+  }
 
   function onOpen(options: CoreProcessOpenOptions): void {
     if (opening || core || closing) {
@@ -105,19 +107,12 @@ export function runCoreHost(
   }
 
   async function openCoreFor(options: CoreProcessOpenOptions): Promise<void> {
-    log = pino(
-      { level: options.logLevel ?? 'info' },
-      { write: (line: string) => port.post({ type: 'log', line }) },
-    );
+    const { logLevel, syncBackground, ...coreOptions } = options;
+    log = makeLog(logLevel ?? 'info');
     try {
       core = await open({
-        dbFile: options.dbFile,
-        ...(options.seed ? { seed: options.seed } : {}),
-        ...(options.backupDir ? { backupDir: options.backupDir } : {}),
-        ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
-        ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-        ...(options.backupSchedule === false ? { backupSchedule: false as const } : {}),
-        ...(options.syncBackground === false ? { sync: { background: false } } : {}),
+        ...coreOptions,
+        ...(syncBackground === false ? { sync: { background: false } } : {}),
         logger: log,
       });
       port.post({ type: 'opened', shell: shellState(core) });
@@ -137,7 +132,7 @@ export function runCoreHost(
       port.post({
         type: 'result',
         id: message.id,
-        result: closing ? closingResult : internalResult,
+        result: closing ? closingResult : internalError,
         shell: null,
       });
       return;
@@ -147,12 +142,12 @@ export function runCoreHost(
       .catch((e: unknown): Result<unknown> => {
         // send() turns every failure into a Result; reaching here is a bug in the core.
         log.error({ err: e, handler: message.name }, 'moteur : exception hors résultat');
-        return internalResult;
+        return internalError;
       })
       .then((result) => {
         let shell: ShellState | null = null;
         try {
-          shell = shellState(c);
+          shell = shellStateIfChanged(c);
         } catch (e) {
           // The database closed meanwhile (a restore that failed half-way): the answer still
           // goes back; the shell keeps its last known state.
@@ -219,7 +214,7 @@ export function runCoreHost(
     const message = parsed.data;
     switch (message.type) {
       case 'open':
-        void onOpen(message.options);
+        onOpen(message.options);
         return;
       case 'call':
         onCall(message);

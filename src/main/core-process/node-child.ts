@@ -2,15 +2,15 @@
 // run entry.ts exactly as Electron's utilityProcess runs it in the application. The channel
 // uses the 'advanced' serialization, the structured clone that utilityProcess messages use too,
 // so a value that would not cross in the application does not cross here either.
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CoreChild } from './client';
-import { gatedCoreChild } from './ready-gate';
+import { CoreGoneError, gatedCoreChild } from './ready-gate';
 
 /** entry.ts beside this file (sources), or the built entry passed explicitly. */
-export function defaultCoreEntry(): string {
+function defaultCoreEntry(): string {
   return path.join(path.dirname(fileURLToPath(import.meta.url)), 'entry.ts');
 }
 
@@ -22,7 +22,25 @@ function tsxLoader(): string {
   ).href;
 }
 
-export interface ForkCoreOptions {
+/**
+ * Forks a core entry the way the application's utilityProcess runs it: structured-clone
+ * messages, and the sources (entry.ts by default) loaded through tsx. Also used by the tests'
+ * stand-in for Electron's utilityProcess.
+ */
+export function forkCoreEntry(
+  stdio: StdioOptions,
+  entry: string = defaultCoreEntry(),
+  env?: NodeJS.ProcessEnv,
+): ChildProcess {
+  return fork(entry, [], {
+    execArgv: entry.endsWith('.ts') ? ['--import', tsxLoader()] : [],
+    serialization: 'advanced',
+    stdio,
+    ...(env ? { env } : {}),
+  });
+}
+
+interface ForkCoreOptions {
   entry?: string;
   /** Lines the child writes on stderr (a crash's stack), for the log. */
   onStderr?: (text: string) => void;
@@ -32,13 +50,11 @@ export interface ForkCoreOptions {
 export function forkCoreProcess(
   opts: ForkCoreOptions = {},
 ): CoreChild & { readonly pid: number | undefined } {
-  const entry = opts.entry ?? defaultCoreEntry();
-  const child = fork(entry, [], {
-    execArgv: entry.endsWith('.ts') ? ['--import', tsxLoader()] : [],
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', opts.onStderr ? 'pipe' : 'inherit', 'ipc'],
-    ...(opts.env ? { env: opts.env } : {}),
-  });
+  const child = forkCoreEntry(
+    ['ignore', 'inherit', opts.onStderr ? 'pipe' : 'inherit', 'ipc'],
+    opts.entry,
+    opts.env,
+  );
   if (opts.onStderr) {
     const onStderr = opts.onStderr;
     child.stderr?.setEncoding('utf8');
@@ -47,7 +63,7 @@ export function forkCoreProcess(
   const core = gatedCoreChild(
     child,
     (message) => {
-      if (!child.connected) throw new Error('canal vers le moteur fermé');
+      if (!child.connected) throw new CoreGoneError('canal vers le moteur fermé');
       // With a callback, a send that fails is reported there instead of as an 'error' event
       // that would end this process; the child's exit tells the client what became of it.
       child.send(message, (err) => {

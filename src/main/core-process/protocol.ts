@@ -55,6 +55,20 @@ export const toCoreSchema = z.discriminatedUnion('type', [
 
 export type ToCore = z.infer<typeof toCoreSchema>;
 
+/** How long a close waits for calls already started before closing the database under them. */
+export const CALLS_GRACE_MS = 10_000;
+/**
+ * How long it then waits for backups: the one a till closing has just started among them, the
+ * usual case at the end of a day. Writing and verifying a 500 MB base takes about 30 s on an
+ * old counter.
+ */
+export const BACKUP_GRACE_MS = 120_000;
+/**
+ * The shell's limit for the whole close, above both waits, counted from close() and again from
+ * the host's 'closing' (a long handler may delay its reading).
+ */
+export const SHELL_CLOSE_LIMIT_MS = CALLS_GRACE_MS + BACKUP_GRACE_MS + 20_000;
+
 const shellStateSchema = z.object({
   machineSettings: z.custom<MachineSettings>(
     (v) => typeof v === 'object' && v !== null && !Array.isArray(v),

@@ -6,7 +6,7 @@
 import type { CoreChild } from './client';
 import type { ToCore } from './protocol';
 
-export interface ReadyGate {
+interface ReadyGate {
   /** Sends now, or keeps the message until 'ready' has been seen. */
   post(message: ToCore): void;
   /** To be given every message from the child; the first 'ready' releases the queue. */
@@ -34,6 +34,14 @@ export function readyGate(send: (message: ToCore) => void): ReadyGate {
       }
     },
   };
+}
+
+/** Thrown by a launcher's send when its process has ended: the client waits for the restart. */
+export class CoreGoneError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'CoreGoneError';
+  }
 }
 
 /** What both launchers' process objects emit: the child's messages and its end. */
