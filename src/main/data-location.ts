@@ -17,7 +17,12 @@
 // network question itself is answered by the core's src/core/admin/local-folder.ts, which the
 // backup folder setting uses too.
 import path from 'node:path';
-import { locateFolder, windowsEnv as winEnv, type FolderProbe } from '../core/admin/local-folder';
+import {
+  localFolderRefusal,
+  windowsEnv as winEnv,
+  type FolderProbe,
+  type FolderRefusals,
+} from '../core/admin/local-folder';
 import { mainMessages } from './messages';
 
 /** Environment variable support may set to move the data folder (still checked like any other). */
@@ -92,24 +97,14 @@ export type DataDirVerdict = { ok: true; dir: string } | { ok: false; message: s
  * carries the French message shown to the person before the application quits.
  */
 export async function checkDataDir(input: DataDirCheckInput): Promise<DataDirVerdict> {
-  const { dir, probe } = input;
-  const refuse = (message: string): DataDirVerdict => ({ ok: false, message });
-
-  const place = await locateFolder(input);
-  switch (place.kind) {
-    case 'network':
-      return refuse(mainMessages.dataDirOnNetwork(dir, place.detail));
-    case 'unsupported':
-      return refuse(mainMessages.dataDirUnsupported(dir));
-    case 'drive-missing':
-      return refuse(mainMessages.dataDirDriveMissing(dir, place.letter));
-    case 'drive-unknown':
-      return refuse(mainMessages.dataDirDriveUnknown(dir, place.letter));
-    case 'local':
-      break;
-  }
-
-  const writable = await probe.ensureWritable(dir);
-  if (!writable.ok) return refuse(mainMessages.dataDirNotWritable(dir, writable.code));
-  return { ok: true, dir };
+  const message = await localFolderRefusal(input, dataDirRefusals);
+  return message === null ? { ok: true, dir: input.dir } : { ok: false, message };
 }
+
+const dataDirRefusals: FolderRefusals = {
+  network: mainMessages.dataDirOnNetwork,
+  unsupported: mainMessages.dataDirUnsupported,
+  driveMissing: mainMessages.dataDirDriveMissing,
+  driveUnknown: mainMessages.dataDirDriveUnknown,
+  notWritable: mainMessages.dataDirNotWritable,
+};

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { DomainError } from '../errors';
 import { systemFolderProbe } from './folder-probe';
-import { locateFolder, type FolderProbe } from './local-folder';
+import { localFolderRefusal, type FolderProbe } from './local-folder';
 
 /** What the check asks of the system; tests pass another platform and a fake probe. */
 export interface BackupFolderDeps {
@@ -61,20 +61,6 @@ export async function checkBackupDir(
       : path.posix.isAbsolute(dir);
   if (!absolute) refuse(backupFolderMessages.notAbsolute(dir));
 
-  const place = await locateFolder({ dir, ...deps });
-  switch (place.kind) {
-    case 'network':
-      return refuse(backupFolderMessages.network(dir, place.detail));
-    case 'unsupported':
-      return refuse(backupFolderMessages.unsupported(dir));
-    case 'drive-missing':
-      return refuse(backupFolderMessages.driveMissing(dir, place.letter));
-    case 'drive-unknown':
-      return refuse(backupFolderMessages.driveUnknown(dir, place.letter));
-    case 'local':
-      break;
-  }
-
-  const writable = await deps.probe.ensureWritable(dir);
-  if (!writable.ok) refuse(backupFolderMessages.notWritable(dir, writable.code));
+  const refusal = await localFolderRefusal({ dir, ...deps }, backupFolderMessages);
+  if (refusal !== null) refuse(refusal);
 }

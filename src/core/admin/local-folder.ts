@@ -128,6 +128,42 @@ export async function locateFolder(input: LocateInput): Promise<FolderPlace> {
   return { kind: 'local' };
 }
 
+/** How a caller words each refusal: the data folder and the backup folder say it differently. */
+export interface FolderRefusals {
+  network(dir: string, detail?: string): string;
+  unsupported(dir: string): string;
+  driveMissing(dir: string, letter: string): string;
+  driveUnknown(dir: string, letter: string): string;
+  notWritable(dir: string, code: string): string;
+}
+
+/**
+ * Null when `dir` is a folder of a disk of this computer that this session can create and write
+ * to (a probe file is written and removed); otherwise the refusal, in `refusals`' words. Only
+ * the write test touches the disk, and only once the folder is known to be local.
+ */
+export async function localFolderRefusal(
+  input: LocateInput,
+  refusals: FolderRefusals,
+): Promise<string | null> {
+  const { dir } = input;
+  const place = await locateFolder(input);
+  switch (place.kind) {
+    case 'network':
+      return refusals.network(dir, place.detail);
+    case 'unsupported':
+      return refusals.unsupported(dir);
+    case 'drive-missing':
+      return refusals.driveMissing(dir, place.letter);
+    case 'drive-unknown':
+      return refusals.driveUnknown(dir, place.letter);
+    case 'local':
+      break;
+  }
+  const writable = await input.probe.ensureWritable(dir);
+  return writable.ok ? null : refusals.notWritable(dir, writable.code);
+}
+
 /** Reads `[System.IO.DriveInfo]::new('Z:').DriveType` as PowerShell prints it. */
 export function parsePowerShellDriveType(stdout: string): DriveType {
   switch (stdout.trim()) {

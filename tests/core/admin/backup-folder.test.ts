@@ -4,7 +4,7 @@
 // paths are hostile, and every refusal is a French VALIDATION error that writes nothing to the
 // disk and changes nothing in the settings or the journal. The real probe runs on this machine
 // in the last tests (Linux: statfs, a temporary folder).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -151,6 +151,7 @@ describe('checkBackupDir on Linux, with the real probe', () => {
     const target = path.join(dir, 'copies', 'Guichet');
     await checkBackupDir(target, real);
     expect(existsSync(target)).toBe(true);
+    expect(readdirSync(target)).toEqual([]);
   });
 
   it('refuses a folder under a file, and one on a network file system', async () => {
