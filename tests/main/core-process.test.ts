@@ -494,37 +494,47 @@ describe('the utilityProcess adapter', () => {
   });
 });
 
+/** A Core answering every call at once and closing quietly; each test overrides what it watches. */
+function fakeCore(overrides: Record<string, unknown> = {}): Core {
+  return {
+    machineSettings: () => ({}),
+    hasOpenTill: () => false,
+    send: async () => ({ ok: true, value: null }),
+    backupsIdle: () => Promise.resolve(),
+    stopBackground: () => undefined,
+    close: () => undefined,
+    ...overrides,
+  } as unknown as Core;
+}
+
+/** runCoreHost on a port the test holds: `post` sees what it posts; the result sends it messages. */
+function hostOn(
+  open: (options: unknown) => Promise<Core>,
+  post: (m: FromCore) => void,
+): (m: unknown) => void {
+  const listeners: Array<(m: unknown) => void> = [];
+  runCoreHost({ onMessage: (l) => listeners.push(l), post }, open);
+  return (m) => listeners.forEach((l) => l(m));
+}
+
 describe('the host checking what it receives', () => {
   function host(send: Core['send']) {
-    const fakeCore = {
-      machineSettings: () => ({}),
-      hasOpenTill: () => false,
-      send,
-      backupsIdle: () => Promise.resolve(),
-      stopBackground: () => undefined,
-      close: () => undefined,
-    } as unknown as Core;
-    const listeners: Array<(m: unknown) => void> = [];
     const posted: FromCore[] = [];
     const opens: unknown[] = [];
     let failNextResult = false;
-    runCoreHost(
-      {
-        onMessage: (l) => listeners.push(l),
-        post: (m) => {
-          if (m.type === 'result' && failNextResult) {
-            failNextResult = false;
-            throw new Error('could not be cloned');
-          }
-          posted.push(m);
-        },
-      },
+    const emit = hostOn(
       async (options) => {
         opens.push(options);
-        return fakeCore;
+        return fakeCore({ send });
+      },
+      (m) => {
+        if (m.type === 'result' && failNextResult) {
+          failNextResult = false;
+          throw new Error('could not be cloned');
+        }
+        posted.push(m);
       },
     );
-    const emit = (m: unknown) => listeners.forEach((l) => l(m));
     return { emit, posted, opens, failNext: () => (failNextResult = true) };
   }
   const logLines = (posted: FromCore[]) =>
@@ -578,29 +588,20 @@ describe('the host sending the shell state', () => {
     const connection = () => ({ prepare: () => ({ pluck: () => ({ get: () => changes }) }) });
     let sqlite = connection();
     let reads = 0;
-    const fakeCore = {
-      get sqlite() {
-        return sqlite;
-      },
+    const core = fakeCore({
       machineSettings: () => {
         reads++;
         return { posteCode: 'P01' };
       },
-      hasOpenTill: () => false,
-      send: async () => ({ ok: true, value: null }),
-    } as unknown as Core;
-    const listeners: Array<(m: unknown) => void> = [];
+    });
+    Object.defineProperty(core, 'sqlite', { get: () => sqlite });
     const results: Array<Extract<FromCore, { type: 'result' }>> = [];
-    runCoreHost(
-      {
-        onMessage: (l) => listeners.push(l),
-        post: (m) => {
-          if (m.type === 'result') results.push(m);
-        },
+    const emit = hostOn(
+      async () => core,
+      (m) => {
+        if (m.type === 'result') results.push(m);
       },
-      async () => fakeCore,
     );
-    const emit = (m: ToCore) => listeners.forEach((l) => l(m));
     emit({ type: 'open', options: { dbFile: 'x' } });
     await vi.waitFor(() => expect(reads).toBe(1));
     let id = 0;
@@ -626,9 +627,7 @@ describe('the host closing its core', () => {
   it('waits for a call in flight, then for the backup that call started, then closes', async () => {
     const order: string[] = [];
     let backup: Promise<void> = Promise.resolve();
-    const fakeCore = {
-      machineSettings: () => ({}),
-      hasOpenTill: () => false,
+    const core = fakeCore({
       // A till closing: it commits after a moment, then starts the closing's backup.
       send: async () => {
         await new Promise((r) => setTimeout(r, 50));
@@ -641,20 +640,15 @@ describe('the host closing its core', () => {
       backupsIdle: () => backup,
       stopBackground: () => order.push('tâches de fond arrêtées'),
       close: () => order.push('base fermée'),
-    } as unknown as Core;
-    const listeners: Array<(m: unknown) => void> = [];
+    });
     const posted: FromCore[] = [];
-    runCoreHost(
-      {
-        onMessage: (l) => listeners.push(l),
-        post: (m) => {
-          posted.push(m);
-          if (m.type === 'closing' || m.type === 'closed') order.push(m.type);
-        },
+    const emit = hostOn(
+      async () => core,
+      (m) => {
+        posted.push(m);
+        if (m.type === 'closing' || m.type === 'closed') order.push(m.type);
       },
-      async () => fakeCore,
     );
-    const emit = (m: ToCore) => listeners.forEach((l) => l(m));
     emit({ type: 'open', options: { dbFile: 'x' } });
     await vi.waitFor(() => expect(posted.some((m) => m.type === 'opened')).toBe(true));
     emit({ type: 'call', id: 1, name: 'till.close', args: {}, session: 't' });
@@ -672,27 +666,16 @@ describe('the host closing its core', () => {
 
   it('waits for an opening under way before closing, so that the database opened is closed', async () => {
     const order: string[] = [];
-    const listeners: Array<(m: unknown) => void> = [];
-    runCoreHost(
-      {
-        onMessage: (l) => listeners.push(l),
-        post: (m) => {
-          if (m.type !== 'log') order.push(m.type);
-        },
-      },
+    const emit = hostOn(
       async () => {
         await new Promise((r) => setTimeout(r, 100));
         order.push('base ouverte');
-        return {
-          machineSettings: () => ({}),
-          hasOpenTill: () => false,
-          backupsIdle: () => Promise.resolve(),
-          stopBackground: () => undefined,
-          close: () => order.push('base fermée'),
-        } as unknown as Core;
+        return fakeCore({ close: () => order.push('base fermée') });
+      },
+      (m) => {
+        if (m.type !== 'log') order.push(m.type);
       },
     );
-    const emit = (m: ToCore) => listeners.forEach((l) => l(m));
     emit({ type: 'open', options: { dbFile: 'x' } });
     emit({ type: 'close' });
     emit({ type: 'open', options: { dbFile: 'x' } });
