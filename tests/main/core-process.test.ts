@@ -166,6 +166,18 @@ describe('the real core in a forked process', () => {
   }, 60_000);
 });
 
+/** A client on a stand-in process, with the events it reports. */
+async function startStandIn() {
+  const { made, spawn } = standIn();
+  const events: CoreProcessEvent[] = [];
+  const remote = await startCoreProcess({
+    spawn,
+    open: { dbFile: 'x' },
+    onEvent: (e) => events.push(e),
+  });
+  return { made, events, remote };
+}
+
 const OPENED = {
   type: 'opened',
   shell: { machineSettings: { posteCode: 'P02' }, hasOpenTill: true },
@@ -365,13 +377,7 @@ describe('the client when its process dies', () => {
   });
 
   it('requires a refusal’s code and French message; an unreadable answer still settles its call', async () => {
-    const { made, spawn } = standIn();
-    const events: CoreProcessEvent[] = [];
-    const remote = await startCoreProcess({
-      spawn,
-      open: { dbFile: 'x' },
-      onEvent: (e) => events.push(e),
-    });
+    const { made, events, remote } = await startStandIn();
     const first = remote.send('payments.record', {}, 't');
     const second = remote.send('payments.record', {}, 't');
     const third = remote.send('payments.record', {}, 't');
@@ -419,13 +425,7 @@ describe('the client when its process dies', () => {
   });
 
   it('ignores a malformed message and says so', async () => {
-    const { made, spawn } = standIn();
-    const events: CoreProcessEvent[] = [];
-    const remote = await startCoreProcess({
-      spawn,
-      open: { dbFile: 'x' },
-      onEvent: (e) => events.push(e),
-    });
+    const { made, events, remote } = await startStandIn();
     const call = remote.send('system.status', {}, null);
     made[0]!.message({ type: 'result', id: 'un', result: 'n’importe quoi' });
     expect(events[0]?.kind).toBe('invalid-message');
